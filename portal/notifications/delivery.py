@@ -1,0 +1,5 @@
+"""Email delivery of one notification (to be completed: templates, retries, digest)."""
+
+
+def deliver(notification_id: int) -> None:
+    return None

@@ -1,0 +1,127 @@
+"""Who is who: every role question of the portal is answered here, from data.
+
+A person's roles follow from the organisation (their profile, the directions they head,
+the staff who report to them) and from one per-object permission (delegate of a direction).
+`roles_for(user)` computes them once per user object; views and templates read the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from .models import Direction, DirectionUserObjectPermission, StaffProfile
+
+DELEGATE_PERMISSION = "act_for_direction"
+_CACHE_ATTR = "_portal_roles"
+
+
+@dataclass(frozen=True)
+class Roles:
+    profile: StaffProfile | None = None
+    is_admin: bool = False
+    is_manager: bool = False
+    headed_direction_ids: frozenset[int] = field(default_factory=frozenset)
+    delegated_direction_ids: frozenset[int] = field(default_factory=frozenset)
+    is_hr: bool = False
+    is_dcai: bool = False
+
+    @property
+    def profile_id(self) -> int | None:
+        return self.profile.pk if self.profile else None
+
+    @property
+    def direction_id(self) -> int | None:
+        return self.profile.direction_id if self.profile else None
+
+    @property
+    def led_direction_ids(self) -> frozenset[int]:
+        """Directions this person acts for: as head or as delegate (§7.4)."""
+        return self.headed_direction_ids | self.delegated_direction_ids
+
+    @property
+    def is_direction_lead(self) -> bool:
+        return bool(self.led_direction_ids)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.profile is not None and self.profile.is_active
+
+
+def _compute(user: AbstractBaseUser) -> Roles:
+    profile = (
+        StaffProfile.objects.select_related("direction").filter(user=user, is_active=True).first()
+    )
+    headed = frozenset(Direction.objects.filter(head=user).values_list("pk", flat=True))
+    delegated = frozenset(
+        DirectionUserObjectPermission.objects.filter(
+            user=user, permission__codename=DELEGATE_PERMISSION
+        ).values_list("content_object_id", flat=True)
+    )
+    direction_role = profile.direction.role if profile else None
+    return Roles(
+        profile=profile,
+        is_admin=bool(user.is_superuser),
+        is_manager=bool(profile) and StaffProfile.objects.filter(manager=profile, is_active=True).exists(),
+        headed_direction_ids=headed,
+        delegated_direction_ids=delegated,
+        is_hr=direction_role == Direction.Role.HUMAN_RESOURCES,
+        is_dcai=direction_role == Direction.Role.COMMUNICATIONS,
+    )
+
+
+def roles_for(user: AbstractBaseUser | AnonymousUser | None) -> Roles:
+    if user is None or not user.is_authenticated:
+        return Roles()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = _compute(user)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: AbstractBaseUser) -> None:
+    """Drop the cached answer after the organisation changed for this user object."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def dcai_direction() -> Direction | None:
+    return Direction.objects.filter(role=Direction.Role.COMMUNICATIONS).first()
+
+
+def hr_direction() -> Direction | None:
+    return Direction.objects.filter(role=Direction.Role.HUMAN_RESOURCES).first()
+
+
+def dcai_officers():
+    """Active users who act for DCAI: its staff, its head and its delegates."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    dcai = dcai_direction()
+    if dcai is None:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(profile__direction=dcai, profile__is_active=True)
+        | Q(headed_directions=dcai)
+        | Q(directionuserobjectpermission__content_object=dcai,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        is_active=True,
+    ).distinct()
+
+
+def direction_leads(direction: Direction):
+    """Active users who act for a direction: its head and its delegates."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    return User.objects.filter(
+        Q(headed_directions=direction)
+        | Q(directionuserobjectpermission__content_object=direction,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        is_active=True,
+    ).distinct()

@@ -1,0 +1,85 @@
+"""Every page but the login and password-reset pages requires a signed-in user.
+
+The URL conf is walked, so a view added later is covered without touching this test.
+"""
+
+import re
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC_NAMES = {
+    "login",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+_CONVERTER_SAMPLES = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.uuid4()), "path": "x/y"}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin" or "admin" in str(entry.pattern):
+                continue
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry.name, prefix + str(entry.pattern)
+
+
+def _sample_path(route: str) -> str:
+    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: _CONVERTER_SAMPLES.get(m.group(1) or "str", "x"), route)
+    route = route.lstrip("^").rstrip("$").replace("\\", "")
+    return "/" + route
+
+
+ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda item: item[1])
+
+
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=[route for _, route in ROUTES])
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, name, route):
+    if name in PUBLIC_NAMES:
+        pytest.skip("public page")
+    path = _sample_path(route)
+    for method in (client.get, client.post):
+        response = method(path)
+        assert response.status_code == 302, f"{path} answered {response.status_code} to an anonymous visitor"
+        assert response["Location"].startswith("/comptes/connexion/")
+
+
+def test_the_walk_finds_the_portal_pages():
+    names = {name for name, _ in ROUTES}
+    assert {"home", "logout", "password_change"} <= names
+
+
+@pytest.mark.django_db
+def test_login_page_is_public(client):
+    response = client.get("/comptes/connexion/")
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_plain_employee_cannot_open_the_admin(org, login):
+    client = login(org.user("alice"))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    response = client.get("/admin/portal/staffprofile/")
+    assert response.status_code == 302
+
+
+def test_admin_is_open_to_staff_with_permissions(org, login):
+    from django.contrib.auth.models import Permission
+
+    user = org.user("harry")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_staffprofile"))
+    client = login(user)
+    assert client.get("/admin/portal/staffprofile/").status_code == 200
+    assert client.get("/admin/portal/direction/").status_code == 403
