@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.roster",
     "policies",
+    "policies.campaigns",
     "incidents",
 ]
 
@@ -214,6 +215,8 @@ if PRODUCTION:
     CSRF_COOKIE_HTTPONLY = True
 
 # Business settings.
+# The policy this portal governs (its version in force is the one staff must acknowledge).
+PORTAL_POLICY_NUMBER = env.str("PORTAL_POLICY_NUMBER", default="10974")
 INCIDENT_DEADLINE_WORKING_DAYS = {
     "manager": env.int("INCIDENT_DEADLINE_MANAGER_DAYS", default=2),
     "direction": env.int("INCIDENT_DEADLINE_DIRECTION_DAYS", default=3),
@@ -226,10 +229,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Confidentiality register entries are kept at least five years (never shorter).
 REGISTER_RETENTION_YEARS = max(5, env.int("REGISTER_RETENTION_YEARS", default=5))
 
+# Organisation hooks: called by portal.services when staff profiles are created or deactivated
+# (by import_org or the admin). Each is a callable(profile_ids: list[int]) owned by its app.
+PORTAL_ON_STAFF_CREATED = ["policies.campaigns.services.enrol_new_staff"]
+PORTAL_ON_STAFF_DEACTIVATED = ["portal.roster.services.designations_revoke_for_departed"]
+
+# Sections of `manage.py bench`, each a callable(stdout, using: str) owned by its app.
+PORTAL_BENCH_SECTIONS = [
+    "portal.bench.org_import",
+    "portal.notifications.bench.delivery",
+    "policies.campaigns.bench.campaign",
+    "incidents.bench.queues",
+    "portal.roster.bench.roster",
+]
+
 # Home page panels, each a callable(request) -> list of panels, owned by its app.
 PORTAL_HOME_PANELS = [
     "portal.notifications.home.panels",
     "policies.home.panels",
+    "policies.campaigns.home.panels",
     "incidents.home.panels",
     "portal.roster.home.panels",
 ]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("utilisateurs-autorises/", include("portal.roster.urls")),
     path("politiques/", include("policies.urls")),
     path("incidents/", include("incidents.urls")),
+    path("campagnes/", include("policies.campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 
