@@ -1,0 +1,160 @@
+"""Forms of the roster pages. They parse input; the rules live in services.validate_period and the services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Direction, StaffProfile
+
+from .models import Designation, OfficialAccount, max_end_date
+from .services import AccountData, DesignationData, validate_period
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StaffProfile) -> str:
+        return f"{obj.full_name} ({obj.employee_number}) – {obj.direction.code}"
+
+
+class _PeriodForm(forms.Form):
+    accounts = forms.ModelMultipleChoiceField(
+        label=_("Comptes officiels"),
+        queryset=OfficialAccount.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Les comptes sur lesquels la personne pourra agir au nom du CHUM."),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=Designation.Role.choices)
+    justification = forms.CharField(
+        label=_("Justification"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Pourquoi cette personne doit agir sur ces comptes (§7.4)."),
+    )
+    start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Date de fin"), widget=DateInput(), help_text=_("Au plus un an après la date de début.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = OfficialAccount.objects.filter(is_active=True).order_by(
+            "platform", "handle"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end:
+            try:
+                validate_period(start_date=start, end_date=end)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
+
+    def to_data(self) -> DesignationData:
+        c = self.cleaned_data
+        return DesignationData(accounts=list(c["accounts"]), role=c["role"], justification=c["justification"],
+                               start_date=c["start_date"], end_date=c["end_date"])
+
+
+class DesignationForm(_PeriodForm):
+    """§7.4: the head or a delegate designates a staff member of their own direction."""
+
+    profile = StaffChoiceField(label=_("Intervenant"), queryset=StaffProfile.objects.none())
+    field_order = ["profile", "accounts", "role", "justification", "start_date", "end_date"]
+
+    def __init__(self, *args, led_direction_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only staff of the directions this person acts for: any other id is "not a valid choice".
+        self.fields["profile"].queryset = (
+            StaffProfile.objects.filter(direction_id__in=led_direction_ids, is_active=True, user__is_active=True)
+            .select_related("user", "direction")
+            .order_by("user__last_name", "user__first_name")
+        )
+        today = timezone.localdate()
+        self.fields["start_date"].initial = today
+        self.fields["end_date"].initial = max_end_date(today)
+
+
+class RenewalForm(_PeriodForm):
+    """A new period for the same person, prefilled from the previous designation."""
+
+    def __init__(self, *args, previous: Designation, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        start = max(today, previous.end_date + datetime.timedelta(days=1))
+        self.fields["start_date"].initial = start
+        self.fields["end_date"].initial = max_end_date(start)
+        self.fields["role"].initial = previous.role
+        self.fields["justification"].initial = previous.justification
+        self.fields["accounts"].initial = [a.pk for a in previous.accounts.all() if a.is_active]
+
+
+class ConfirmForm(forms.Form):
+    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RefuseForm(forms.Form):
+    comment = forms.CharField(label=_("Raison du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la révocation"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccountForm(forms.Form):
+    platform = forms.ChoiceField(label=_("Plateforme"), choices=OfficialAccount.Platform.choices)
+    handle = forms.CharField(label=_("Nom du compte"), max_length=120)
+    url = forms.URLField(label=_("Adresse"), max_length=300, assume_scheme="https")
+    direction = forms.ModelChoiceField(label=_("Direction responsable"), queryset=Direction.objects.order_by("code"))
+    is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True)
+
+    @classmethod
+    def initial_for(cls, account: OfficialAccount) -> dict:
+        return {"platform": account.platform, "handle": account.handle, "url": account.url,
+                "direction": account.direction_id, "is_active": account.is_active}
+
+    def to_data(self) -> AccountData:
+        c = self.cleaned_data
+        return AccountData(platform=c["platform"], handle=c["handle"], url=c["url"], direction=c["direction"],
+                           is_active=c["is_active"])
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom ou matricule"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Statut"), required=False,
+                               choices=[("", _("Tous"))] + list(Designation.Status.choices))
+    direction = forms.ModelChoiceField(label=_("Direction"), required=False, queryset=Direction.objects.none(),
+                                       empty_label=_("Toutes"))
+    platform = forms.ChoiceField(label=_("Plateforme"), required=False,
+                                 choices=[("", _("Toutes"))] + list(OfficialAccount.Platform.choices))
+    account = forms.ModelChoiceField(label=_("Compte"), required=False, queryset=OfficialAccount.objects.none(),
+                                     empty_label=_("Tous"))
+    expiring = forms.BooleanField(label=_("Échéance dans 30 jours"), required=False)
+
+    def __init__(self, *args, directions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].queryset = (directions if directions is not None
+                                             else Direction.objects.all()).order_by("code")
+        self.fields["account"].queryset = OfficialAccount.objects.order_by("platform", "handle")
+
+    @property
+    def filters(self) -> dict:
+        """The valid filters only: a forged value is reported on the form and ignored."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "", False)}
