@@ -167,7 +167,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task not acknowledged within the visibility timeout is redelivered: longer than any task runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Publishing tries the broker at most twice, without waiting: when Redis is down a user's action must not
+# hang (the notification row stays pending and the sweep delivers it later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
@@ -178,6 +187,16 @@ CELERY_BEAT_SCHEDULE = {
     "policies-campaign-reminders": {"task": "policies.send_campaign_reminders", "schedule": 3600.0},
     "roster-daily": {"task": "roster.daily_maintenance", "schedule": 3600.0},
 }
+
+# Notifications: retries with exponential backoff (seconds, doubled per attempt) then failure; the sweep
+# delivers rows still pending after NOTIFICATIONS_SWEEP_AFTER seconds and re-claims a "sending" row whose
+# worker died after NOTIFICATIONS_CLAIM_TIMEOUT seconds (longer than any send: EMAIL_TIMEOUT, task time limit).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BACKOFF = env.float("NOTIFICATIONS_RETRY_BACKOFF", default=30.0)
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.float("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=3600.0)
+NOTIFICATIONS_SWEEP_AFTER = env.int("NOTIFICATIONS_SWEEP_AFTER", default=180)
+NOTIFICATIONS_CLAIM_TIMEOUT = env.int("NOTIFICATIONS_CLAIM_TIMEOUT", default=600)
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:

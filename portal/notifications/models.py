@@ -4,9 +4,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import kind_detail, kind_title
+
 
 class Notification(models.Model):
-    """Outbox row: written in the caller's transaction, delivered by email after commit."""
+    """Outbox row: written in the caller's transaction, delivered by email after commit.
+
+    Email lifecycle: pending → sending (claimed by one worker) → sent; a transient SMTP error puts the
+    row back to pending with `next_attempt_at`; after the last attempt it is failed. Reminders of a
+    person who chose the daily digest wait in `digest` until the digest gathers them.
+    """
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("À envoyer")
@@ -14,6 +21,7 @@ class Notification(models.Model):
         SENT = "sent", _("Envoyé")
         DIGEST = "digest", _("Réservé au résumé quotidien")
         FAILED = "failed", _("Échec")
+        SKIPPED = "skipped", _("Sans courriel")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -32,7 +40,11 @@ class Notification(models.Model):
     email_status = models.CharField(
         _("statut du courriel"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Routed to the daily digest when written (reminder kind, person chose the digest, not urgent).
+    digest = models.BooleanField(_("résumé quotidien"), default=False)
+    claimed_at = models.DateTimeField(_("réservée le"), null=True, blank=True)
+    # The sweep leaves a pending row alone until then (retry backoff, or already handed to a worker).
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
@@ -43,8 +55,46 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(fields=["email_status", "created_at"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def title(self) -> str:
+        """The kind's title in the active language."""
+        return kind_title(self.kind)
+
+    @property
+    def detail(self) -> str:
+        """The kind's short detail line filled from the context (a date, a count), or ''."""
+        return kind_detail(self.kind, self.context)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How a person wants reminders by email: each one, or one daily digest. Urgent kinds ignore it."""
+
+    class Reminders(models.TextChoices):
+        EACH = "each", _("Un courriel pour chaque rappel")
+        DIGEST = "digest", _("Un résumé quotidien des rappels")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    reminders = models.CharField(
+        _("rappels par courriel"), max_length=10, choices=Reminders.choices, default=Reminders.EACH
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.reminders}"

@@ -1,18 +1,28 @@
-"""The one call every feature uses to tell a person something (outbox pattern)."""
+"""The one call every feature uses to tell a person something (outbox pattern), and the person's own
+actions on their notifications (mark read, preferences)."""
 
 from __future__ import annotations
 
+import datetime
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from .kinds import get_kind
-from .models import Notification
+from .models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
+
+# Context values are short labels (a date, a count, a code): a longer text is most likely the content of
+# an incident or a person's details, which never go into a notification.
+CONTEXT_MAX_CHARS = 80
+BULK_SIZE = 1000
+FAN_OUT_CHUNK = 50
 
 
 def _reference_of(target: models.Model | None) -> str:
@@ -21,13 +31,64 @@ def _reference_of(target: models.Model | None) -> str:
     for attr in ("reference", "notification_reference"):
         value = getattr(target, attr, None)
         if value:
-            return str(value)
-    return f"{target._meta.verbose_name} #{target.pk}"
+            return str(value)[:60]
+    return f"{target._meta.verbose_name} #{target.pk}"[:60]
 
 
 def _link_of(target: models.Model | None) -> str:
     get_url = getattr(target, "get_absolute_url", None)
     return get_url() if callable(get_url) else ""
+
+
+def _clean_context(context: dict[str, Any] | None) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in (context or {}).items():
+        if isinstance(value, datetime.datetime):
+            value = timezone.localdate(value).isoformat() if timezone.is_aware(value) else value.date().isoformat()
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, str | int | float | bool):
+            raise ValueError(f"Notification context {key!r}: only short values (text, number, date) are allowed")
+        if isinstance(value, str) and len(value) > CONTEXT_MAX_CHARS:
+            raise ValueError(
+                f"Notification context {key!r} is {len(value)} characters long: a notification carries a "
+                "reference and a link, never the text of an incident or personal information"
+            )
+        cleaned[str(key)] = value
+    return cleaned
+
+
+def _digest_user_ids(user_ids: Iterable[int]) -> set[int]:
+    return set(
+        NotificationPreference.objects.filter(
+            user_id__in=list(user_ids), reminders=NotificationPreference.Reminders.DIGEST
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _build(
+    *, kind: str, recipient: AbstractBaseUser, target: models.Model | None, context: dict[str, Any],
+    urgent: bool | None, link: str | None, digest_ids: set[int] | None,
+) -> Notification:
+    spec = get_kind(kind)
+    is_urgent = spec.urgent if urgent is None else urgent
+    to_digest = False
+    if spec.reminder and not is_urgent:
+        if digest_ids is None:
+            digest_ids = _digest_user_ids([recipient.pk])
+        to_digest = recipient.pk in digest_ids
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        urgent=is_urgent,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        reference=_reference_of(target),
+        link=(link if link is not None else _link_of(target))[:300],
+        context=context,
+        digest=to_digest,
+        email_status=Notification.EmailStatus.DIGEST if to_digest else Notification.EmailStatus.PENDING,
+    )
 
 
 def notify(
@@ -43,19 +104,15 @@ def notify(
 
     `context` holds short, non-personal values (a reference, a date, a count) for the templates:
     never the text of an incident. Nothing is sent if the caller's transaction rolls back.
+    A reminder for a person who chose the daily digest waits for the digest; urgent kinds never do.
     """
-    spec = get_kind(kind)
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        urgent=spec.urgent if urgent is None else urgent,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        reference=_reference_of(target),
-        link=link if link is not None else _link_of(target),
-        context=context or {},
+    notification = _build(
+        kind=kind, recipient=recipient, target=target, context=_clean_context(context), urgent=urgent,
+        link=link, digest_ids=None,
     )
-    transaction.on_commit(lambda: enqueue_delivery(notification.pk))
+    notification.save()
+    if notification.email_status == Notification.EmailStatus.PENDING:
+        transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification
 
 
@@ -63,13 +120,26 @@ def notify_many(
     *, kind: str, recipients, target: models.Model | None = None, context: dict[str, Any] | None = None,
     urgent: bool | None = None,
 ) -> list[Notification]:
-    seen: set[int] = set()
-    created = []
+    """`notify` for many people at once (a campaign, every DCAI officer): one row each, written in bulk.
+
+    A person listed twice gets one notification.
+    """
+    unique: dict[int, AbstractBaseUser] = {}
     for user in recipients:
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        created.append(notify(kind=kind, recipient=user, target=target, context=context, urgent=urgent))
+        unique.setdefault(user.pk, user)
+    if not unique:
+        return []
+    cleaned = _clean_context(context)
+    digest_ids = _digest_user_ids(unique) if get_kind(kind).reminder else set()
+    rows = [
+        _build(kind=kind, recipient=user, target=target, context=dict(cleaned), urgent=urgent, link=None,
+               digest_ids=digest_ids)
+        for user in unique.values()
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=BULK_SIZE)
+    ids = [row.pk for row in created if row.email_status == Notification.EmailStatus.PENDING]
+    if ids:
+        transaction.on_commit(lambda: enqueue_deliveries(ids))
     return created
 
 
@@ -81,3 +151,76 @@ def enqueue_delivery(notification_id: int) -> None:
         deliver_notification.delay(notification_id)
     except Exception:  # broker unreachable: the periodic sweep will deliver it
         logger.warning("Could not enqueue notification %s; the sweep will deliver it", notification_id, exc_info=True)
+
+
+def enqueue_deliveries(notification_ids: list[int]) -> None:
+    """Hand many rows to Celery in a few messages (chunks), so a large batch publishes in milliseconds."""
+    from .tasks import deliver_notifications
+
+    if len(notification_ids) == 1:
+        enqueue_delivery(notification_ids[0])
+        return
+    for start in range(0, len(notification_ids), FAN_OUT_CHUNK):
+        chunk = notification_ids[start:start + FAN_OUT_CHUNK]
+        try:
+            deliver_notifications.delay(chunk)
+        except Exception:  # broker unreachable: stop trying, the sweep delivers the rest
+            logger.warning(
+                "Could not enqueue %s notifications; the sweep will deliver them",
+                len(notification_ids) - start, exc_info=True,
+            )
+            return
+
+
+# --- A person's own notifications ----------------------------------------------------------------
+
+
+def notification_mark_read(*, user: AbstractBaseUser, notification: Notification) -> Notification:
+    """Mark one of the person's own notifications read (callers fetch it with `get_notification_for`)."""
+    if notification.recipient_id != user.pk:
+        raise PermissionError("A person only marks their own notifications")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    """Mark every unread notification of the person read; returns how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def preference_set(*, user: AbstractBaseUser, reminders: str) -> NotificationPreference:
+    """Choose how reminders arrive by email: each one, or one daily digest.
+
+    Reminders already waiting for the digest are still sent with it; later ones follow the new choice.
+    """
+    if reminders not in NotificationPreference.Reminders.values:
+        raise ValueError(f"Unknown reminder preference {reminders!r}")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"reminders": reminders}
+    )
+    return preference
+
+
+# --- Administration ------------------------------------------------------------------------------
+
+
+def notifications_retry(*, ids: Iterable[int] | None = None) -> int:
+    """Put failed deliveries back in the outbox (attempt counter reset) and hand them to Celery.
+
+    Without `ids`, every failed delivery is retried. Reminders meant for the digest go back to the digest.
+    """
+    failed = Notification.objects.filter(email_status=Notification.EmailStatus.FAILED)
+    if ids is not None:
+        failed = failed.filter(pk__in=list(ids))
+    with transaction.atomic():
+        to_retry = list(failed.select_for_update().values_list("pk", "digest"))
+        direct = [pk for pk, digest in to_retry if not digest]
+        digest = [pk for pk, digest in to_retry if digest]
+        common = {"attempts": 0, "claimed_at": None, "next_attempt_at": None}
+        Notification.objects.filter(pk__in=direct).update(email_status=Notification.EmailStatus.PENDING, **common)
+        Notification.objects.filter(pk__in=digest).update(email_status=Notification.EmailStatus.DIGEST, **common)
+        if direct:
+            transaction.on_commit(lambda: enqueue_deliveries(direct))
+    return len(to_retry)
