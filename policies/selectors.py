@@ -1,9 +1,21 @@
-"""Reads about policies, scoped where needed."""
+"""Reads about policies, scoped to the person asking.
+
+Every signed-in person reads the versions that are or were in force (§7.5: all staff are informed);
+drafts and approved versions not yet in force are seen only by DCAI, who writes the policy (§7.3).
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
-from .models import Acknowledgement, PolicyVersion, normalise_policy_number
+from portal.roles import roles_for
+
+from .models import Acknowledgement, Policy, PolicyVersion, Section, normalise_policy_number
+
+PUBLISHED = (PolicyVersion.Status.IN_FORCE, PolicyVersion.Status.SUPERSEDED)
 
 
 def version_in_force(policy_number: str | None = None) -> PolicyVersion | None:
@@ -22,3 +34,83 @@ def has_acknowledged_version_in_force(user: AbstractBaseUser, policy_number: str
     if version is None:
         return False
     return Acknowledgement.objects.filter(version=version, user=user).exists()
+
+
+def can_manage_policies(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """§7.3: DCAI writes the policy and keeps it up to date; administrators may stand in."""
+    roles = roles_for(user)
+    return roles.is_dcai or roles.is_admin
+
+
+def versions_visible_to(user: AbstractBaseUser) -> QuerySet[PolicyVersion]:
+    versions = PolicyVersion.objects.select_related("policy")
+    if can_manage_policies(user):
+        return versions
+    return versions.filter(status__in=PUBLISHED)
+
+
+def policies_visible_to(user: AbstractBaseUser) -> QuerySet[Policy]:
+    """Policies with a version this person may read, each with its version in force prefetched as `in_force`."""
+    policies = Policy.objects.prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_FORCE),
+            to_attr="in_force",
+        )
+    ).order_by("number")
+    if can_manage_policies(user):
+        return policies
+    return policies.filter(Q(versions__status__in=PUBLISHED)).distinct()
+
+
+def get_policy_for(user: AbstractBaseUser, number: str) -> Policy:
+    policy = policies_visible_to(user).filter(number=normalise_policy_number(number)).first()
+    if policy is None:
+        raise Http404
+    return policy
+
+
+def get_version_for(user: AbstractBaseUser, number: str, pk: int) -> PolicyVersion:
+    """A version with its sections, or 404 when this person may not read it (a draft for non-DCAI)."""
+    version = (
+        versions_visible_to(user)
+        .filter(policy__number=normalise_policy_number(number), pk=pk)
+        .select_related("policy__issuing_direction")
+        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("order")))
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def reading_version_for(user: AbstractBaseUser, number: str) -> PolicyVersion:
+    """The version a person reads at the policy's address: the one in force (DCAI: else the newest)."""
+    versions = (
+        versions_visible_to(user)
+        .filter(policy__number=normalise_policy_number(number))
+        .select_related("policy__issuing_direction")
+        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("order")))
+    )
+    version = versions.filter(status=PolicyVersion.Status.IN_FORCE).first() or versions.order_by("-created_at").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def other_versions(user: AbstractBaseUser, version: PolicyVersion) -> QuerySet[PolicyVersion]:
+    """The other versions of the same policy this person may read, newest first."""
+    return (
+        versions_visible_to(user)
+        .filter(policy_id=version.policy_id)
+        .exclude(pk=version.pk)
+        .order_by("-effective_on", "-created_at")
+    )
+
+
+def portal_policy_numbers(numbers: list[str]) -> set[str]:
+    """Which of these policy numbers have a version in force in the portal (to link related policies)."""
+    return set(
+        Policy.objects.filter(number__in=numbers, versions__status=PolicyVersion.Status.IN_FORCE)
+        .values_list("number", flat=True)
+    )

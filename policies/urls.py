@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("", views.policy_list, name="list"),
+    path("en-vigueur/", views.current, name="current"),
+    path("gestion/", views.manage, name="manage"),
+    path("<str:number>/", views.policy_detail, name="policy"),
+    path("<str:number>/comparer/", views.version_compare, name="compare"),
+    path("<str:number>/nouvelle-version/", views.version_new, name="version_new"),
+    path("<str:number>/versions/<int:pk>/", views.version_detail, name="version"),
+    path("<str:number>/versions/<int:pk>/modifier/", views.version_edit, name="version_edit"),
+    path("<str:number>/versions/<int:pk>/approbation/", views.version_approve, name="version_approve"),
+    path("<str:number>/versions/<int:pk>/mise-en-vigueur/", views.version_put_in_force, name="version_put_in_force"),
+]

@@ -1,4 +1,5 @@
 from .acknowledgements import Acknowledgement
+from .events import PolicyVersionEvent
 from .policies import LegalReference, Policy, PolicyVersion, RelatedPolicy, Section, normalise_policy_number
 
 __all__ = [
@@ -6,6 +7,7 @@ __all__ = [
     "LegalReference",
     "Policy",
     "PolicyVersion",
+    "PolicyVersionEvent",
     "RelatedPolicy",
     "Section",
     "normalise_policy_number",

@@ -23,6 +23,17 @@ def display_policy_number(number: str) -> str:
     return f"{int(number):,}".replace(",", "\u00a0")
 
 
+def compute_text_hash(purpose: str, sections) -> str:
+    """SHA-256 of a purpose and (number, title, body) rows, in order (see PolicyVersion.text_hash)."""
+    digest = hashlib.sha256()
+    digest.update(purpose.encode())
+    for number, title, body in sections:
+        for part in (number, title, body):
+            digest.update(b"\x1f" + part.encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
 class Policy(models.Model):
     number = models.CharField(_("numéro"), max_length=20, unique=True)
     title_fr = models.CharField(_("titre (français)"), max_length=300)
@@ -116,6 +127,7 @@ class PolicyVersion(models.Model):
     approving_body = models.CharField(_("approuvée par"), max_length=200, blank=True)
     resolution_number = models.CharField(_("numéro de résolution"), max_length=60, blank=True)
     signatory = models.CharField(_("signée par"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
     change_summary = models.TextField(_("résumé des changements"), blank=True)
     next_review_on = models.DateField(_("prochaine révision"), null=True, blank=True)
     requires_acknowledgement = models.BooleanField(_("prise de connaissance exigée"), default=True)
@@ -147,15 +159,20 @@ class PolicyVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("policies:version", args=[self.policy.number, self.pk])
 
+    @property
+    def reference(self) -> str:
+        """Short reference copied into notifications."""
+        return f"{self.policy.display_number} v{self.label}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
     def text_hash(self) -> str:
         """SHA-256 of the ordered sections: what exactly a person acknowledged."""
-        digest = hashlib.sha256()
-        digest.update(self.purpose.encode())
-        for number, title, body in self.sections.order_by("order").values_list("number", "title", "body"):
-            for part in (number, title, body):
-                digest.update(b"\x1f" + part.encode())
-            digest.update(b"\x1e")
-        return digest.hexdigest()
+        return compute_text_hash(
+            self.purpose, self.sections.order_by("order").values_list("number", "title", "body")
+        )
 
 
 class Section(models.Model):
@@ -178,4 +195,14 @@ class Section(models.Model):
 
     @property
     def anchor(self) -> str:
-        return "s-" + slugify(self.number or self.title)[:60]
+        # "6.1" -> "s-6-1" (slugify alone would give "61", the same as a section 61).
+        return "s-" + slugify((self.number or self.title).replace(".", "-"))[:60]
+
+    @property
+    def heading(self) -> str:
+        """'6.1. Obligations …', 'Annexe 1 : Nétiquette …', or the title alone."""
+        if not self.number or self.number == self.title:
+            return self.title
+        if self.is_annex:
+            return f"{self.number} : {self.title}"
+        return f"{self.number}. {self.title}"

@@ -1,0 +1,48 @@
+"""Demo data: the real policy 10 974, imported from its document and put in force (§7.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+
+from .importer import parse_document
+from .importer.loader import import_document
+from .models import PolicyVersion
+from .services import version_put_in_force, version_record_approval
+
+SEED_NAME = "politique-10974-medias-sociaux.txt"
+DEMO_RESOLUTION = "RCA 2018-05-3008"
+
+
+def seed_path() -> Path:
+    shared = Path(settings.BASE_DIR).parent / "shared" / "seed" / SEED_NAME
+    return shared if shared.exists() else Path(__file__).resolve().parent / "fixtures" / SEED_NAME
+
+
+def seed_policy(out) -> None:
+    """Import the seed document (date slip corrected), record the board's approval, put it in force.
+
+    Idempotent: a second run finds the version in force with the same text and changes nothing.
+    """
+    path = seed_path()
+    doc = parse_document(path.read_text(encoding="utf-8-sig"))
+    result = import_document(doc, accept_date_fix=True, source=path.name)
+    out.write(f"Politique {doc.number} : {result.policy_action}, version {result.version_action}.")
+    version = result.version
+    if version is None:
+        return
+    version.refresh_from_db()
+    if version.status == PolicyVersion.Status.DRAFT:
+        version = version_record_approval(
+            version=version,
+            actor=None,
+            approved_on=version.approved_on or dt.date(2018, 5, 25),
+            resolution_number=version.resolution_number or DEMO_RESOLUTION,
+            signed_on=version.signed_on,
+        )
+        out.write(f"Approbation enregistrée ({version.resolution_number}).")
+    if version.status == PolicyVersion.Status.APPROVED:
+        version = version_put_in_force(version=version, actor=None, effective_on=version.signed_on or version.approved_on)
+        out.write(f"Version {version.label} en vigueur depuis le {version.effective_on.isoformat()}.")

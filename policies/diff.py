@@ -1,0 +1,102 @@
+"""Comparison of two versions of a policy: sections added, removed or changed, words marked.
+
+Sections are matched by number (the annex by its name), else by title. Within a changed section
+the words removed are wrapped in <del class="diff-del"> and the words added in <ins class="diff-ins">.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from .models import PolicyVersion, Section
+from .text import sanitise
+
+_TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+COMPARED_FIELDS = (
+    "label", "issued_on", "revised_on", "approved_on", "signed_on", "effective_on", "approving_body",
+    "resolution_number", "signatory",
+)
+
+
+def _html(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(_html("".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f'<del class="diff-del">{_html("".join(a[i1:i2]))}</del>')
+        if op in ("insert", "replace"):
+            out.append(f'<ins class="diff-ins">{_html("".join(b[j1:j2]))}</ins>')
+    return sanitise("".join(out))
+
+
+@dataclass
+class SectionChange:
+    kind: str  # added | removed | changed | unchanged
+    old: Section | None
+    new: Section | None
+    title_html: SafeString | str = ""
+    body_html: SafeString | str = ""
+
+    @property
+    def section(self) -> Section:
+        return self.new or self.old
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: object
+    new: object
+
+
+def _key(section: Section) -> str:
+    return (section.number or section.title).strip().lower()
+
+
+def compare_sections(old: list[Section], new: list[Section]) -> list[SectionChange]:
+    changes: list[SectionChange] = []
+    a, b = [_key(s) for s in old], [_key(s) for s in new]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
+                same = (before.title, before.body) == (after.title, after.body)
+                changes.append(SectionChange(
+                    kind="unchanged" if same else "changed",
+                    old=before,
+                    new=after,
+                    title_html=word_diff(before.title, after.title) if before.title != after.title else "",
+                    body_html=word_diff(before.body, after.body) if not same else "",
+                ))
+            continue
+        changes.extend(SectionChange(kind="removed", old=s, new=None) for s in old[i1:i2])
+        changes.extend(SectionChange(kind="added", old=None, new=s) for s in new[j1:j2])
+    return changes
+
+
+def compare_versions(old: PolicyVersion, new: PolicyVersion) -> dict:
+    """Everything the comparison page shows; sections must be prefetched on both versions."""
+    sections = compare_sections(list(old.sections.all()), list(new.sections.all()))
+    fields = [
+        FieldChange(PolicyVersion._meta.get_field(name).verbose_name, getattr(old, name), getattr(new, name))
+        for name in COMPARED_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    ]
+    counts = {kind: sum(1 for c in sections if c.kind == kind) for kind in ("added", "removed", "changed")}
+    return {
+        "sections": sections,
+        "fields": fields,
+        "purpose_html": word_diff(old.purpose, new.purpose) if old.purpose != new.purpose else "",
+        "counts": counts,
+    }

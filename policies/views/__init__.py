@@ -1,0 +1,15 @@
+from .manage import manage, version_approve, version_edit, version_new, version_put_in_force
+from .reading import current, policy_detail, policy_list, version_compare, version_detail
+
+__all__ = [
+    "current",
+    "manage",
+    "policy_detail",
+    "policy_list",
+    "version_approve",
+    "version_compare",
+    "version_detail",
+    "version_edit",
+    "version_new",
+    "version_put_in_force",
+]
