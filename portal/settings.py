@@ -253,7 +253,8 @@ REGISTER_RETENTION_YEARS = max(5, env.int("REGISTER_RETENTION_YEARS", default=5)
 PORTAL_ON_STAFF_CREATED = ["policies.campaigns.services.enrol_new_staff"]
 PORTAL_ON_STAFF_DEACTIVATED = ["portal.roster.services.designations_revoke_for_departed"]
 
-# Sections of `manage.py bench`, each a callable(stdout, using: str) owned by its app.
+# Sections of `manage.py bench`, each a callable(out) -> list of (metric, value) rows, owned by its app;
+# it runs inside the separate bench database (a callable that takes `using` gets "default").
 PORTAL_BENCH_SECTIONS = [
     "portal.bench.org_import",
     "portal.notifications.bench.delivery",
@@ -261,6 +262,10 @@ PORTAL_BENCH_SECTIONS = [
     "incidents.bench.queues",
     "portal.roster.bench.roster",
 ]
+
+# Demo data of each app, called by `manage.py seed_demo` after the demo organisation when importable;
+# each is a callable(), callable(out) or callable(stdout=…), and must be idempotent.
+PORTAL_DEMO_HOOKS = ["policies.demo.seed_policy"]
 
 # Home page panels, each a callable(request) -> list of panels, owned by its app.
 PORTAL_HOME_PANELS = [
