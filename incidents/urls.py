@@ -1,3 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("declarer/", views.declare, name="declare"),
+    path("mes-declarations/", views.mine, name="mine"),
+    path("file/<str:name>/", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/confirmation/", views.confirmation, name="confirmation"),
+    path("<int:pk>/journal/", views.access_log, name="access_log"),
+    path("<int:pk>/preuves/<int:evidence_pk>/", views.evidence_download, name="evidence"),
+    path("<int:pk>/prendre-en-charge/", views.take_in_charge, name="take_in_charge"),
+    path("<int:pk>/demander-information/", views.request_information, name="request_information"),
+    path("<int:pk>/repondre/", views.answer_information, name="answer_information"),
+    path("<int:pk>/note/", views.add_note, name="add_note"),
+    path("<int:pk>/mesure/", views.record_measure, name="record_measure"),
+    path("<int:pk>/transmettre/", views.escalate, name="escalate"),
+    path("<int:pk>/fermer/", views.close, name="close"),
+    path("<int:pk>/retrait/", views.record_takedown, name="record_takedown"),
+    path("<int:pk>/retrait/<int:takedown_pk>/constate/", views.record_takedown_removed, name="takedown_removed"),
+    path("<int:pk>/partage/", views.share, name="share"),
+    path("<int:pk>/partage/<int:user_pk>/retirer/", views.unshare, name="unshare"),
+]

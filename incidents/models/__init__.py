@@ -1,0 +1,23 @@
+from .activity import AccessLog, Event, Evidence, InternalNote, Measure, Message, Takedown
+from .incident import (
+    SHARE_PERMISSION,
+    Incident,
+    IncidentGroupObjectPermission,
+    IncidentUserObjectPermission,
+    ReferenceCounter,
+)
+
+__all__ = [
+    "SHARE_PERMISSION",
+    "AccessLog",
+    "Event",
+    "Evidence",
+    "Incident",
+    "IncidentGroupObjectPermission",
+    "IncidentUserObjectPermission",
+    "InternalNote",
+    "Measure",
+    "Message",
+    "ReferenceCounter",
+    "Takedown",
+]

@@ -1,0 +1,221 @@
+"""What happens to an incident: events, messages, notes, measures, takedowns, evidence, access log.
+
+Nothing here is ever deleted by a user (DESIGN "Incident workflow" 9): rows only accumulate.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .incident import Incident
+
+
+class Event(models.Model):
+    class Reason(models.TextChoices):
+        """Why the routing rules chose a level (incidents.routing)."""
+
+        NORMAL = "normal", _("Gestionnaire du déclarant")
+        NO_MANAGER = "no_manager", _("Aucun gestionnaire actif : acheminé à la direction")
+        MANAGER_CONCERNED = "manager_concerned", _("Gestionnaire concerné : niveau gestionnaire sauté")
+        HEAD_CONCERNED = "head_concerned", _("Direction dirigée par la personne concernée : acheminé à la DCAI")
+        DECLARER_CHOICE = "declarer_choice", _("Acheminement direct demandé par le déclarant")
+        AUTHORIZED_USER = "authorized_user", _("Signalement d'un utilisateur autorisé (§6.3)")
+        NO_DIRECTION = "no_direction", _("Aucune direction connue : acheminé à la DCAI")
+        DIRECTION_IS_DCAI = "direction_is_dcai", _("La direction visée est la DCAI")
+        DIRECTION_WITHOUT_LEAD = "direction_without_lead", _("Direction sans responsable disponible")
+        ESCALATED = "escalated", _("Niveau suivant")
+
+    class Kind(models.TextChoices):
+        DECLARED = "declared", _("Déclaration reçue")
+        ROUTED = "routed", _("Acheminé")
+        URGENT_ALERT = "urgent_alert", _("DCAI alertée (renseignements d'usager)")
+        TAKEN_IN_CHARGE = "taken_in_charge", _("Pris en charge")
+        INFORMATION_REQUESTED = "information_requested", _("Information demandée au déclarant")
+        INFORMATION_PROVIDED = "information_provided", _("Information fournie par le déclarant")
+        NOTE_ADDED = "note_added", _("Note interne ajoutée")
+        MEASURE_RECORDED = "measure_recorded", _("Mesure consignée")
+        ESCALATED = "escalated", _("Transmis au niveau suivant")
+        ESCALATED_OVERDUE = "escalated_overdue", _("Transmis automatiquement (délai dépassé)")
+        OVERDUE = "overdue", _("Délai dépassé")
+        CLOSED = "closed", _("Fermé")
+        TAKEDOWN_REQUESTED = "takedown_requested", _("Retrait demandé")
+        TAKEDOWN_REMOVED = "takedown_removed", _("Contenu constaté retiré")
+        SHARED = "shared", _("Partagé avec une personne désignée")
+        UNSHARED = "unshared", _("Partage retiré")
+        EVIDENCE_ADDED = "evidence_added", _("Preuve ajoutée")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    from_level = models.CharField(_("niveau avant"), max_length=10, choices=Incident.Level.choices, blank=True)
+    from_status = models.CharField(_("statut avant"), max_length=20, choices=Incident.Status.choices, blank=True)
+    to_level = models.CharField(_("niveau après"), max_length=10, choices=Incident.Level.choices, blank=True)
+    to_status = models.CharField(_("statut après"), max_length=20, choices=Incident.Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(_("motif d'acheminement"), max_length=30, choices=Reason.choices, blank=True)
+    visible_to_declarer = models.BooleanField(_("visible par le déclarant"), default=False)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["incident", "at"], name="event_incident_at")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"
+
+
+class Message(models.Model):
+    """What the declarer may read: requests for information and their answers (§7.7)."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Demande d'information")
+        ANSWER = "answer", _("Réponse du déclarant")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("niveau"), max_length=10, choices=Incident.Level.choices)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message au déclarant")
+        verbose_name_plural = _("messages au déclarant")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="request") | Q(answered_at__isnull=True), name="message_only_requests_answered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"
+
+
+class InternalNote(models.Model):
+    """Handlers only; never shown to the declarer."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("niveau"), max_length=10, choices=Incident.Level.choices)
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note interne")
+        verbose_name_plural = _("notes internes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} note {self.pk}"
+
+
+class Measure(models.Model):
+    """An administrative or disciplinary measure taken (§7.4, §7.6)."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATIVE = "administrative", _("Administrative")
+        DISCIPLINARY = "disciplinary", _("Disciplinaire")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(_("type de mesure"), max_length=20, choices=Kind.choices)
+    decided_by = models.CharField(_("décidée par"), max_length=200)
+    decided_on = models.DateField(_("décidée le"))
+    description = models.TextField(_("description"))
+    level = models.CharField(_("niveau"), max_length=10, choices=Incident.Level.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mesure")
+        verbose_name_plural = _("mesures")
+        ordering = ["decided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"
+
+
+class Takedown(models.Model):
+    """DCAI's follow-up of the removal of the offending content (§7.3 e-reputation)."""
+
+    class RequestedTo(models.TextChoices):
+        PLATFORM = "platform", _("La plateforme")
+        AUTHOR = "author", _("L'auteur")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="takedowns")
+    requested_to = models.CharField(_("demandé à"), max_length=10, choices=RequestedTo.choices)
+    details = models.CharField(_("précisions"), max_length=300, blank=True)
+    requested_at = models.DateTimeField(_("demandé le"))
+    removed_seen_at = models.DateTimeField(_("constaté retiré le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande de retrait")
+        verbose_name_plural = _("demandes de retrait")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_seen_at__isnull=True) | Q(removed_seen_at__gte=F("requested_at")),
+                name="takedown_removed_after_request",
+                violation_error_message=_("Le retrait ne peut précéder la demande."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} takedown {self.pk}"
+
+
+class Evidence(models.Model):
+    """A sanitised file kept in private storage, only served by an access-checked view."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("preuve")
+        verbose_name_plural = _("preuves")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:evidence", args=[self.incident_id, self.pk])
+
+
+class AccessLog(models.Model):
+    """Every view of an incident and every download of its evidence, for DCAI's audit."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Consultation")
+        DOWNLOAD = "download", _("Téléchargement")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="access_log")
+    evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("journal des consultations")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["incident", "at"], name="accesslog_incident_at")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.action} {self.user_id}"

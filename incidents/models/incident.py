@@ -1,0 +1,220 @@
+"""The incident declaration and its routing state (policy 10 974, §6, §7.3, §7.4, §7.6)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+SHARE_PERMISSION = "consult_shared_incident"
+
+
+class ReferenceCounter(models.Model):
+    """One row per year; locked while a reference is allocated so two declarations never share one."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de références")
+        verbose_name_plural = _("compteurs de références")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Incident(models.Model):
+    class Platform(models.TextChoices):
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
+        X = "x", "X (Twitter)"
+        LINKEDIN = "linkedin", "LinkedIn"
+        TIKTOK = "tiktok", "TikTok"
+        YOUTUBE = "youtube", "YouTube"
+        FORUM = "forum", _("Forum de discussion")
+        BLOG = "blog", _("Blogue")
+        OTHER = "other", _("Autre")
+
+    class Category(models.TextChoices):
+        PATIENT_INFO = "patient_info", _("Renseignements sur un usager (§6.1)")
+        STAFF_INFO = "staff_info", _("Renseignements sur un intervenant (§6.1)")
+        DEROGATORY = "derogatory", _("Propos désobligeants ou diffamatoires (§6.1)")
+        REPUTATION = "reputation", _("Atteinte à la réputation de l'établissement (§6.2)")
+        CONFIDENTIAL = "confidential", _("Information confidentielle (§6.2)")
+        COPYRIGHT = "copyright", _("Droit d'auteur (§6.2)")
+        NETIQUETTE = "netiquette", _("Manquement à la nétiquette sur une page officielle (annexe 1)")
+        IMPERSONATION = "impersonation", _("Usurpation d'identité ou faux compte")
+        OTHER = "other", _("Autre")
+
+    class StillOnline(models.TextChoices):
+        YES = "yes", _("Oui")
+        NO = "no", _("Non")
+        UNKNOWN = "unknown", _("Je ne sais pas")
+
+    class Concerned(models.TextChoices):
+        STAFF = "staff", _("Un intervenant du CHUM")
+        PATIENT = "patient", _("Un usager")
+        VISITOR = "visitor", _("Un visiteur")
+        INSTITUTION = "institution", _("L'établissement")
+
+    class RouteChoice(models.TextChoices):
+        NORMAL = "normal", _("Mon gestionnaire (cheminement habituel)")
+        DIRECTION = "direction", _("Directement à la direction")
+        DCAI = "dcai", _("Directement à la DCAI")
+
+    class Level(models.TextChoices):
+        MANAGER = "manager", _("Gestionnaire")
+        DIRECTION = "direction", _("Direction")
+        DCAI = "dcai", _("DCAI")
+        CLOSED = "closed", _("Fermé")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("À prendre en charge")
+        IN_PROGRESS = "in_progress", _("Pris en charge")
+        AWAITING_DECLARER = "awaiting_declarer", _("En attente d'information du déclarant")
+        CLOSED = "closed", _("Fermé")
+
+    class Outcome(models.TextChoices):
+        FOUNDED = "founded", _("Fondé")
+        UNFOUNDED = "unfounded", _("Non fondé")
+        DUPLICATE = "duplicate", _("Doublon")
+        WITHDRAWN = "withdrawn", _("Retiré")
+
+    reference = models.CharField(_("référence"), max_length=20, unique=True, editable=False)
+    declarer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("déclarant"), on_delete=models.PROTECT,
+        related_name="declared_incidents",
+    )
+    confidential_declarer = models.BooleanField(_("identité visible par la DCAI seulement"), default=False)
+    description = models.TextField(_("ce qui a été vu"))
+    platform = models.CharField(_("plateforme"), max_length=20, choices=Platform.choices)
+    links = models.TextField(_("liens"), blank=True)
+    seen_at = models.DateTimeField(_("vu le"))
+    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
+    patient_info_exposed = models.BooleanField(_("renseignements personnels d'un usager possiblement exposés"))
+    still_online = models.CharField(
+        _("toujours en ligne"), max_length=10, choices=StillOnline.choices, default=StillOnline.UNKNOWN
+    )
+    concerned_kind = models.CharField(_("personne concernée"), max_length=20, choices=Concerned.choices)
+    concerned_staff = models.ForeignKey(
+        "portal.StaffProfile", verbose_name=_("intervenant concerné"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    route_choice = models.CharField(
+        _("acheminement demandé"), max_length=10, choices=RouteChoice.choices, default=RouteChoice.NORMAL
+    )
+    route_reason = models.TextField(_("motif de l'acheminement"), blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+
+    # Routing state.
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    direction = models.ForeignKey(
+        "portal.Direction", verbose_name=_("direction visée"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    assigned_manager = models.ForeignKey(
+        "portal.StaffProfile", verbose_name=_("gestionnaire responsable"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    assigned_direction = models.ForeignKey(
+        "portal.Direction", verbose_name=_("direction responsable"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    deadline_at = models.DateTimeField(_("échéance du niveau"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    taken_in_charge_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pris en charge par"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    taken_in_charge_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+
+    # Closure.
+    outcome = models.CharField(_("issue"), max_length=10, choices=Outcome.choices, blank=True)
+    closure_reason = models.TextField(_("motif de fermeture"), blank=True)
+    takedown_requested = models.BooleanField(_("retrait demandé"), default=False)
+    reply_published = models.BooleanField(_("réponse publiée"), default=False)
+    closed_at = models.DateTimeField(_("fermé le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("fermé par"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    closed_at_level = models.CharField(_("fermé au niveau"), max_length=10, choices=Level.choices, blank=True)
+
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-created_at", "-id"]
+        permissions = [(SHARE_PERMISSION, _("Consulter un incident partagé par la DCAI"))]
+        indexes = [
+            models.Index(fields=["level", "assigned_manager", "deadline_at"], name="incident_mgr_queue"),
+            models.Index(fields=["level", "assigned_direction", "deadline_at"], name="incident_dir_queue"),
+            models.Index(fields=["level", "deadline_at"], name="incident_level_deadline"),
+            models.Index(fields=["declarer", "created_at"], name="incident_declarer"),
+            models.Index(fields=["closed_at"], name="incident_closed_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(concerned_kind="staff") & Q(concerned_staff__isnull=False))
+                | (~Q(concerned_kind="staff") & Q(concerned_staff__isnull=True)),
+                name="incident_concerned_staff_named",
+                violation_error_message=_("Nommez l'intervenant concerné (et seulement dans ce cas)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(route_choice="normal") | ~Q(route_reason=""),
+                name="incident_route_reason_given",
+                violation_error_message=_("Un acheminement direct exige un motif."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(level="closed", status="closed", closed_at__isnull=False) & ~Q(outcome="")
+                )
+                | (~Q(level="closed") & ~Q(status="closed") & Q(closed_at__isnull=True, outcome="")),
+                name="incident_closure_consistent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="unfounded") | ~Q(closure_reason=""),
+                name="incident_unfounded_has_reason",
+                violation_error_message=_("Une fermeture « non fondé » exige un motif."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="manager") | Q(assigned_manager__isnull=False),
+                name="incident_manager_level_assigned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="direction") | Q(assigned_direction__isnull=False),
+                name="incident_direction_level_assigned",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="closed") | Q(deadline_at__isnull=False),
+                name="incident_open_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.level == self.Level.CLOSED
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class IncidentUserObjectPermission(UserObjectPermissionBase):
+    """Direct-foreign-key guardian table: a person DCAI shared one incident with."""
+
+    content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
+
+
+class IncidentGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)

@@ -1,0 +1,35 @@
+"""Writes about incidents: each state change is one function (STYLE "Writes, reads and rules")."""
+
+from ._common import IncidentActionError
+from .declare import incident_declare
+from .handling import (
+    incident_add_note,
+    incident_answer_information,
+    incident_close,
+    incident_escalate,
+    incident_record_measure,
+    incident_record_takedown,
+    incident_record_takedown_removed,
+    incident_request_information,
+    incident_take_in_charge,
+)
+from .overdue import incidents_escalate_overdue
+from .sharing import incident_share, incident_unshare, shared_with
+
+__all__ = [
+    "IncidentActionError",
+    "incident_add_note",
+    "incident_answer_information",
+    "incident_close",
+    "incident_declare",
+    "incident_escalate",
+    "incident_record_measure",
+    "incident_record_takedown",
+    "incident_record_takedown_removed",
+    "incident_request_information",
+    "incident_share",
+    "incident_take_in_charge",
+    "incident_unshare",
+    "incidents_escalate_overdue",
+    "shared_with",
+]

@@ -1,0 +1,265 @@
+"""Handling an incident at its level: manager (§7.6), direction (§7.4), DCAI (§7.3).
+
+Each function locks the incident, re-checks that the actor may act now, writes the change and an
+event row, and queues notifications, in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.roles import dcai_officers, direction_leads
+
+from ..evidence import CleanFile, remove_private
+from ..models import Event, Incident, InternalNote, Measure, Message, Takedown
+from ..routing import handlers_for, next_route
+from ._common import (
+    IncidentActionError,
+    Level,
+    Status,
+    level_context,
+    lock,
+    move_to,
+    notify_routed,
+    record,
+    require,
+    tell,
+)
+from .declare import attach_evidence
+
+
+def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> Incident:
+    """The handler at the current level takes the incident in charge (§7.6 assess; §7.4 evaluate)."""
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "take_in_charge")
+        before = (incident.level, incident.status)
+        incident.status = Status.IN_PROGRESS
+        incident.taken_in_charge_by = actor
+        incident.taken_in_charge_at = timezone.now()
+        incident.save()
+        record(incident, kind=Event.Kind.TAKEN_IN_CHARGE, actor=actor, before=before, visible_to_declarer=True)
+        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=level_context(incident))
+    return incident
+
+
+def incident_request_information(*, incident: Incident, actor: AbstractBaseUser, question: str) -> Message:
+    """Ask the declarer for more information; they answer in the portal (§7.7)."""
+    question = question.strip()
+    if not question:
+        raise IncidentActionError(_("Écrivez votre question au déclarant."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "request_information")
+        before = (incident.level, incident.status)
+        message = Message.objects.create(
+            incident=incident, kind=Message.Kind.REQUEST, author=actor, level=incident.level, body=question
+        )
+        incident.status = Status.AWAITING_DECLARER
+        incident.save()
+        record(incident, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, before=before,
+               visible_to_declarer=True)
+        tell("incidents.information_requested", [incident.declarer], incident, actor=actor)
+    return message
+
+
+def incident_answer_information(
+    *, incident: Incident, actor: AbstractBaseUser, answer: str, evidence: list[CleanFile] | None = None
+) -> Message:
+    """The declarer answers a request; the handlers of the current level are told."""
+    answer = answer.strip()
+    if not answer:
+        raise IncidentActionError(_("Écrivez votre réponse."))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            incident = lock(incident)
+            require(actor, incident, "answer_information")
+            before = (incident.level, incident.status)
+            now = timezone.now()
+            incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(answered_at=now)
+            message = Message.objects.create(
+                incident=incident, kind=Message.Kind.ANSWER, author=actor, level=incident.level, body=answer
+            )
+            if incident.status == Status.AWAITING_DECLARER:
+                incident.status = Status.IN_PROGRESS if incident.taken_in_charge_by_id else Status.OPEN
+                incident.save()
+            record(incident, kind=Event.Kind.INFORMATION_PROVIDED, actor=actor, before=before,
+                   visible_to_declarer=True)
+            if evidence:
+                attach_evidence(incident, evidence, actor=actor, written=written)
+                record(incident, kind=Event.Kind.EVIDENCE_ADDED, actor=actor, visible_to_declarer=True,
+                       note=str(len(evidence)))
+            tell("incidents.information_provided", handlers_for(incident), incident, actor=actor)
+    except Exception:
+        remove_private(written)
+        raise
+    return message
+
+
+def incident_add_note(*, incident: Incident, actor: AbstractBaseUser, body: str) -> InternalNote:
+    """An internal note: handlers only, never the declarer (DESIGN workflow 8). Nobody is notified."""
+    body = body.strip()
+    if not body:
+        raise IncidentActionError(_("La note est vide."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "add_note")
+        note = InternalNote.objects.create(incident=incident, author=actor, level=incident.level, body=body)
+        record(incident, kind=Event.Kind.NOTE_ADDED, actor=actor)
+    return note
+
+
+def incident_record_measure(
+    *, incident: Incident, actor: AbstractBaseUser, kind: str, decided_by: str, decided_on: date,
+    description: str,
+) -> Measure:
+    """An administrative or disciplinary measure (§7.6 managers; §7.4 directions take administrative ones)."""
+    if kind not in Measure.Kind.values:
+        raise IncidentActionError(_("Type de mesure inconnu."))
+    if not decided_by.strip() or not description.strip():
+        raise IncidentActionError(_("Indiquez qui a décidé la mesure et en quoi elle consiste."))
+    if decided_on > timezone.localdate():
+        raise IncidentActionError(_("La date de décision ne peut pas être dans le futur."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "record_measure")
+        measure = Measure.objects.create(
+            incident=incident, kind=kind, decided_by=decided_by.strip(), decided_on=decided_on,
+            description=description.strip(), level=incident.level, recorded_by=actor,
+        )
+        record(incident, kind=Event.Kind.MEASURE_RECORDED, actor=actor, note=measure.get_kind_display())
+    return measure
+
+
+def incident_escalate(*, incident: Incident, actor: AbstractBaseUser, assessment: str) -> Incident:
+    """Inform the next level with an assessment: manager → direction (§7.6), direction → DCAI (§7.4).
+
+    A level is skipped when the person concerned would handle it (routing rules).
+    """
+    assessment = assessment.strip()
+    if not assessment:
+        raise IncidentActionError(_("Joignez votre évaluation de la situation."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "escalate")
+        route = next_route(incident)
+        if route is None:  # pragma: no cover - "escalate" is only offered below DCAI
+            raise IncidentActionError(_("Cet incident est déjà au dernier niveau."))
+        before = (incident.level, incident.status)
+        move_to(incident, route, timezone.now())
+        incident.save()
+        record(incident, kind=Event.Kind.ESCALATED, actor=actor, before=before, note=assessment,
+               reason=route.why, visible_to_declarer=True)
+        notify_routed(incident, actor=actor)
+        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=level_context(incident))
+    return incident
+
+
+def _earlier_handlers(incident: Incident) -> list[AbstractBaseUser]:
+    users = []
+    if incident.assigned_manager_id:
+        users.append(incident.assigned_manager.user)
+    if incident.assigned_direction_id:
+        users.extend(direction_leads(incident.assigned_direction))
+    return users
+
+
+def incident_close(
+    *,
+    incident: Incident,
+    actor: AbstractBaseUser,
+    outcome: str,
+    reason: str = "",
+    takedown_requested: bool = False,
+    reply_published: bool = False,
+) -> Incident:
+    """Close an incident.
+
+    A manager may only close as unfounded, with a reason (§7.6); DCAI sees that closure. A direction
+    never closes: it informs DCAI (§7.4). DCAI closes with an outcome and the e-reputation actions
+    taken (§7.3).
+    """
+    reason = reason.strip()
+    if outcome not in Incident.Outcome.values:
+        raise IncidentActionError(_("Choisissez l'issue du dossier."))
+    if outcome == Incident.Outcome.UNFOUNDED and not reason:
+        raise IncidentActionError(_("Expliquez pourquoi l'incident est non fondé."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "close")
+        if incident.level == Level.MANAGER:
+            if outcome != Incident.Outcome.UNFOUNDED:
+                raise IncidentActionError(
+                    _("Un gestionnaire ferme seulement un incident non fondé ; sinon, informez la direction.")
+                )
+            takedown_requested = reply_published = False
+        before = (incident.level, incident.status)
+        closed_at_level = incident.level
+        incident.level = Level.CLOSED
+        incident.status = Status.CLOSED
+        incident.outcome = outcome
+        incident.closure_reason = reason
+        incident.takedown_requested = bool(takedown_requested) or incident.takedown_requested
+        incident.reply_published = bool(reply_published)
+        incident.closed_at = timezone.now()
+        incident.closed_by = actor
+        incident.closed_at_level = closed_at_level
+        incident.deadline_at = None
+        incident.save()
+        record(incident, kind=Event.Kind.CLOSED, actor=actor, before=before, note=reason, visible_to_declarer=True)
+        context = {"outcome": outcome, "level": closed_at_level}
+        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=context)
+        if closed_at_level == Level.MANAGER:
+            tell("incidents.closed_by_manager", dcai_officers(), incident, actor=actor, context=context)
+        else:
+            tell("incidents.closed", _earlier_handlers(incident), incident, actor=actor, context=context)
+    return incident
+
+
+def incident_record_takedown(
+    *, incident: Incident, actor: AbstractBaseUser, requested_to: str, requested_at: datetime, details: str = ""
+) -> Takedown:
+    """DCAI asks the platform or the author to remove the content (§7.3 e-reputation)."""
+    if requested_to not in Takedown.RequestedTo.values:
+        raise IncidentActionError(_("Indiquez à qui le retrait a été demandé."))
+    if requested_at > timezone.now():
+        raise IncidentActionError(_("La date de la demande ne peut pas être dans le futur."))
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "record_takedown")
+        takedown = Takedown.objects.create(
+            incident=incident, requested_to=requested_to, requested_at=requested_at,
+            details=details.strip(), recorded_by=actor,
+        )
+        incident.takedown_requested = True
+        incident.save(update_fields=["takedown_requested", "updated_at"])
+        record(incident, kind=Event.Kind.TAKEDOWN_REQUESTED, actor=actor, note=takedown.get_requested_to_display())
+    return takedown
+
+
+def incident_record_takedown_removed(
+    *, incident: Incident, actor: AbstractBaseUser, takedown_id: int, removed_seen_at: datetime
+) -> Takedown:
+    """DCAI saw the content gone: the takedown is complete and the content no longer online."""
+    with transaction.atomic():
+        incident = lock(incident)
+        require(actor, incident, "record_takedown")
+        takedown = Takedown.objects.select_for_update().filter(pk=takedown_id, incident=incident).first()
+        if takedown is None:
+            raise IncidentActionError(_("Demande de retrait introuvable."))
+        if takedown.removed_seen_at is not None:
+            raise IncidentActionError(_("Le retrait est déjà consigné."))
+        if removed_seen_at > timezone.now() or removed_seen_at < takedown.requested_at:
+            raise IncidentActionError(_("La date du retrait doit suivre la demande et ne pas être dans le futur."))
+        takedown.removed_seen_at = removed_seen_at
+        takedown.save(update_fields=["removed_seen_at"])
+        incident.still_online = Incident.StillOnline.NO
+        incident.save(update_fields=["still_online", "updated_at"])
+        record(incident, kind=Event.Kind.TAKEDOWN_REMOVED, actor=actor)
+    return takedown

@@ -1,0 +1,86 @@
+"""Deadlines: an incident left past its level's deadline moves on by itself (DESIGN workflow 6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.roles import dcai_officers
+
+from ..models import Event, Incident
+from ..routing import handlers_for, next_route
+from ._common import Level, level_context, move_to, notify_routed, record, tell
+
+BATCH = 200
+
+
+def _escalate_one(pk: int, now: datetime) -> bool:
+    with transaction.atomic():
+        # skip_locked: a second beat running at the same time passes over rows the first one holds;
+        # the filter re-checked under the lock makes a late run find nothing left to do.
+        incident = (
+            Incident.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, level__in=[Level.MANAGER, Level.DIRECTION], deadline_at__lt=now)
+            .first()
+        )
+        if incident is None:
+            return False
+        route = next_route(incident)
+        previous_handlers = list(handlers_for(incident))
+        before = (incident.level, incident.status)
+        move_to(incident, route, now)
+        incident.save()
+        record(incident, kind=Event.Kind.ESCALATED_OVERDUE, actor=None, before=before, reason=route.why,
+               visible_to_declarer=True)
+        context = {"level": before[0]}
+        tell("incidents.deadline_passed", previous_handlers, incident, context=context)
+        notify_routed(incident, actor=None, overdue=True)
+        tell("incidents.status_changed", [incident.declarer], incident, context=level_context(incident))
+        return True
+
+
+def _remind_dcai(pk: int, now: datetime) -> bool:
+    with transaction.atomic():
+        claimed = Incident.objects.filter(
+            pk=pk, level=Level.DCAI, deadline_at__lt=now, overdue_notified_at__isnull=True
+        ).update(overdue_notified_at=now)
+        if not claimed:
+            return False
+        incident = Incident.objects.get(pk=pk)
+        record(incident, kind=Event.Kind.OVERDUE, actor=None)
+        tell("incidents.deadline_passed", dcai_officers(), incident, context={"level": Level.DCAI})
+        return True
+
+
+def incidents_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]:
+    """Move every overdue manager- or direction-level incident to the next level; remind DCAI once.
+
+    Idempotent and safe when two beats run: each row is claimed under a lock or by a conditional update.
+    """
+    now = now or timezone.now()
+    escalated = reminded = 0
+    last_pk = 0
+    while True:
+        pks = list(
+            Incident.objects.filter(
+                level__in=[Level.MANAGER, Level.DIRECTION], deadline_at__lt=now, pk__gt=last_pk
+            ).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
+        if not pks:
+            break
+        last_pk = pks[-1]
+        escalated += sum(_escalate_one(pk, now) for pk in pks)
+    last_pk = 0
+    while True:
+        pks = list(
+            Incident.objects.filter(
+                level=Level.DCAI, deadline_at__lt=now, overdue_notified_at__isnull=True, pk__gt=last_pk
+            ).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
+        if not pks:
+            break
+        last_pk = pks[-1]
+        reminded += sum(_remind_dcai(pk, now) for pk in pks)
+    return {"escalated": escalated, "reminded": reminded}

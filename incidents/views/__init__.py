@@ -1,0 +1,22 @@
+from .actions import (
+    add_note,
+    answer_information,
+    close,
+    escalate,
+    record_measure,
+    record_takedown,
+    record_takedown_removed,
+    request_information,
+    share,
+    take_in_charge,
+    unshare,
+)
+from .declaration import confirmation, declare, mine
+from .detail import access_log, detail, evidence_download
+from .queues import queue
+
+__all__ = [
+    "access_log", "add_note", "answer_information", "close", "confirmation", "declare", "detail", "escalate",
+    "evidence_download", "mine", "queue", "record_measure", "record_takedown", "record_takedown_removed",
+    "request_information", "share", "take_in_charge", "unshare",
+]

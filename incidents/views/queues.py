@@ -1,0 +1,36 @@
+"""Handler queues: to handle, overdue, recently closed, with filters and pagination."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import QueueFilterForm
+from ..selectors import can_use_queues, queue_counts, queue_overdue, queue_recently_closed, queue_to_handle
+
+PAGE_SIZE = 25
+QUEUES = {
+    "a-traiter": (_("À traiter"), queue_to_handle),
+    "en-retard": (_("En retard"), queue_overdue),
+    "recemment-fermes": (_("Récemment fermés"), queue_recently_closed),
+}
+
+
+def queue(request, name: str):
+    if name not in QUEUES or not can_use_queues(request.user):
+        raise Http404
+    title, selector = QUEUES[name]
+    filters = QueueFilterForm(request.GET or None)
+    incidents = filters.apply(selector(request.user)).select_related("direction")
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/queue.html", {
+        "title": title,
+        "queue_name": name,
+        "queues": [(key, label) for key, (label, _sel) in QUEUES.items()],
+        "counts": queue_counts(request.user),
+        "filters": filters,
+        "page_obj": page,
+        "incidents": page.object_list,
+        "now": timezone.now(),
+    })
