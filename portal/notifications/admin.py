@@ -32,8 +32,17 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "recipient", "reference", "email_status", "attempts", "created_at", "sent_at",
-                    "short_error"]
+    list_display = [
+        "id",
+        "kind",
+        "recipient",
+        "reference",
+        "email_status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = [DeliveryFilter, "email_status", "urgent", "digest", "kind"]
     search_fields = ["reference", "recipient__username", "recipient__email", "kind"]
     list_select_related = ["recipient"]

@@ -105,7 +105,9 @@ def _record_failure(ids: list[int], claimed_at: datetime.datetime, exc: BaseExce
     # The sweep stays away until the scheduled retry had its chance.
     next_attempt = timezone.now() + datetime.timedelta(seconds=countdown + settings.NOTIFICATIONS_SWEEP_AFTER)
     rows.update(email_status=release_to, claimed_at=None, last_error=error, next_attempt_at=next_attempt)
-    logger.warning("Notification delivery failed (attempt %s), retry in %.0fs: %s %s", attempts, countdown, ids, error)
+    logger.warning(
+        "Notification delivery failed (attempt %s), retry in %.0fs: %s %s", attempts, countdown, ids, error
+    )
     return countdown
 
 
@@ -115,7 +117,9 @@ def deliver(notification_id: int, connection=None) -> str:
     if not claim(notification_id, now):
         return Outcome.SKIPPED
     notification = (
-        Notification.objects.select_related("recipient", "recipient__profile").filter(pk=notification_id).first()
+        Notification.objects.select_related("recipient", "recipient__profile")
+        .filter(pk=notification_id)
+        .first()
     )
     if notification is None:
         return Outcome.SKIPPED
@@ -133,7 +137,9 @@ def deliver(notification_id: int, connection=None) -> str:
         if countdown is None:
             return Outcome.FAILED
         raise TransientDeliveryError(str(exc), countdown) from exc
-    if not _ours([notification.pk], now).update(email_status=Status.SENT, sent_at=timezone.now(), claimed_at=None):
+    if not _ours([notification.pk], now).update(
+        email_status=Status.SENT, sent_at=timezone.now(), claimed_at=None
+    ):
         logger.warning("Notification %s was sent but its claim had been taken over", notification.pk)
     return Outcome.SENT
 
@@ -210,13 +216,17 @@ def deliver_digest(user_id: int, cutoff: datetime.datetime) -> str:
             )
     if not ids:
         return Outcome.SKIPPED
-    rows = list(_ours(ids, now).select_related("recipient", "recipient__profile").order_by("created_at", "id"))
+    rows = list(
+        _ours(ids, now).select_related("recipient", "recipient__profile").order_by("created_at", "id")
+    )
     if not rows:
         return Outcome.SKIPPED
     user = rows[0].recipient
     address = _address_of(user)
     if not address:
-        _ours(ids, now).update(email_status=Status.SKIPPED, claimed_at=None, last_error="no active email address")
+        _ours(ids, now).update(
+            email_status=Status.SKIPPED, claimed_at=None, last_error="no active email address"
+        )
         return Outcome.NO_ADDRESS
     rendered = render_digest(rows, recipient_language(user))
     try:
@@ -252,7 +262,11 @@ def sweepable(now: datetime.datetime | None = None) -> list[int]:
     due |= Q(email_status=Status.SENDING, digest=False, claimed_at__lt=stale) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    ids = list(Notification.objects.filter(due).order_by("created_at", "id").values_list("pk", flat=True)[:SWEEP_BATCH])
+    ids = list(
+        Notification.objects.filter(due)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
     if ids:
         Notification.objects.filter(pk__in=ids).update(
             next_attempt_at=now + datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT)

@@ -27,7 +27,7 @@ def recipient_language(user: AbstractBaseUser) -> str:
 
 
 def absolute_url(link: str) -> str:
-    """A link into the portal, made absolute; anything pointing elsewhere falls back to the notifications page."""
+    """A link into the portal, made absolute; a link elsewhere falls back to the notifications page."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
     if link.startswith("/") and not link.startswith("//"):
         return base + link
@@ -64,14 +64,17 @@ def _common(language: str) -> dict:
 
 def render_notification(notification: Notification, language: str) -> Rendered:
     with translation.override(language):
-        return _render("notification", {
-            **_common(language),
-            "title": notification.title,
-            "detail": notification.detail,
-            "reference": notification.reference,
-            "urgent": notification.urgent,
-            "url": absolute_url(notification.link),
-        })
+        return _render(
+            "notification",
+            {
+                **_common(language),
+                "title": notification.title,
+                "detail": notification.detail,
+                "reference": notification.reference,
+                "urgent": notification.urgent,
+                "url": absolute_url(notification.link),
+            },
+        )
 
 
 def render_digest(notifications: list[Notification], language: str) -> Rendered:
@@ -80,12 +83,15 @@ def render_digest(notifications: list[Notification], language: str) -> Rendered:
             {"title": n.title, "detail": n.detail, "reference": n.reference, "url": absolute_url(n.link)}
             for n in notifications[:DIGEST_MAX_LINES]
         ]
-        return _render("digest", {
-            **_common(language),
-            "count": len(notifications),
-            "lines": lines,
-            "more": max(0, len(notifications) - DIGEST_MAX_LINES),
-        })
+        return _render(
+            "digest",
+            {
+                **_common(language),
+                "count": len(notifications),
+                "lines": lines,
+                "more": max(0, len(notifications) - DIGEST_MAX_LINES),
+            },
+        )
 
 
 def build_message(rendered: Rendered, to: str, connection=None) -> EmailMultiAlternatives:

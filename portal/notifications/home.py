@@ -13,9 +13,11 @@ def panels(request) -> list[dict]:
     if not unread:
         return []
     latest = list(notifications_visible_to(request.user).filter(read_at__isnull=True)[:LATEST])
-    return [{
-        "title": _("Notifications"),
-        "template": "notifications/_home_panel.html",
-        "unread": unread,
-        "latest": latest,
-    }]
+    return [
+        {
+            "title": _("Notifications"),
+            "template": "notifications/_home_panel.html",
+            "unread": unread,
+            "latest": latest,
+        }
+    ]

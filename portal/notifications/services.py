@@ -44,11 +44,17 @@ def _clean_context(context: dict[str, Any] | None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for key, value in (context or {}).items():
         if isinstance(value, datetime.datetime):
-            value = timezone.localdate(value).isoformat() if timezone.is_aware(value) else value.date().isoformat()
+            value = (
+                timezone.localdate(value).isoformat()
+                if timezone.is_aware(value)
+                else value.date().isoformat()
+            )
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         elif value is not None and not isinstance(value, str | int | float | bool):
-            raise ValueError(f"Notification context {key!r}: only short values (text, number, date) are allowed")
+            raise ValueError(
+                f"Notification context {key!r}: only short values (text, number, date) are allowed"
+            )
         if isinstance(value, str) and len(value) > CONTEXT_MAX_CHARS:
             raise ValueError(
                 f"Notification context {key!r} is {len(value)} characters long: a notification carries a "
@@ -67,8 +73,14 @@ def _digest_user_ids(user_ids: Iterable[int]) -> set[int]:
 
 
 def _build(
-    *, kind: str, recipient: AbstractBaseUser, target: models.Model | None, context: dict[str, Any],
-    urgent: bool | None, link: str | None, digest_ids: set[int] | None,
+    *,
+    kind: str,
+    recipient: AbstractBaseUser,
+    target: models.Model | None,
+    context: dict[str, Any],
+    urgent: bool | None,
+    link: str | None,
+    digest_ids: set[int] | None,
 ) -> Notification:
     spec = get_kind(kind)
     is_urgent = spec.urgent if urgent is None else urgent
@@ -107,8 +119,13 @@ def notify(
     A reminder for a person who chose the daily digest waits for the digest; urgent kinds never do.
     """
     notification = _build(
-        kind=kind, recipient=recipient, target=target, context=_clean_context(context), urgent=urgent,
-        link=link, digest_ids=None,
+        kind=kind,
+        recipient=recipient,
+        target=target,
+        context=_clean_context(context),
+        urgent=urgent,
+        link=link,
+        digest_ids=None,
     )
     notification.save()
     if notification.email_status == Notification.EmailStatus.PENDING:
@@ -117,7 +134,11 @@ def notify(
 
 
 def notify_many(
-    *, kind: str, recipients, target: models.Model | None = None, context: dict[str, Any] | None = None,
+    *,
+    kind: str,
+    recipients,
+    target: models.Model | None = None,
+    context: dict[str, Any] | None = None,
     urgent: bool | None = None,
 ) -> list[Notification]:
     """`notify` for many people at once (a campaign, every DCAI officer): one row each, written in bulk.
@@ -132,8 +153,15 @@ def notify_many(
     cleaned = _clean_context(context)
     digest_ids = _digest_user_ids(unique) if get_kind(kind).reminder else set()
     rows = [
-        _build(kind=kind, recipient=user, target=target, context=dict(cleaned), urgent=urgent, link=None,
-               digest_ids=digest_ids)
+        _build(
+            kind=kind,
+            recipient=user,
+            target=target,
+            context=dict(cleaned),
+            urgent=urgent,
+            link=None,
+            digest_ids=digest_ids,
+        )
         for user in unique.values()
     ]
     created = Notification.objects.bulk_create(rows, batch_size=BULK_SIZE)
@@ -150,7 +178,9 @@ def enqueue_delivery(notification_id: int) -> None:
     try:
         deliver_notification.delay(notification_id)
     except Exception:  # broker unreachable: the periodic sweep will deliver it
-        logger.warning("Could not enqueue notification %s; the sweep will deliver it", notification_id, exc_info=True)
+        logger.warning(
+            "Could not enqueue notification %s; the sweep will deliver it", notification_id, exc_info=True
+        )
 
 
 def enqueue_deliveries(notification_ids: list[int]) -> None:
@@ -161,13 +191,14 @@ def enqueue_deliveries(notification_ids: list[int]) -> None:
         enqueue_delivery(notification_ids[0])
         return
     for start in range(0, len(notification_ids), FAN_OUT_CHUNK):
-        chunk = notification_ids[start:start + FAN_OUT_CHUNK]
+        chunk = notification_ids[start : start + FAN_OUT_CHUNK]
         try:
             deliver_notifications.delay(chunk)
         except Exception:  # broker unreachable: stop trying, the sweep delivers the rest
             logger.warning(
                 "Could not enqueue %s notifications; the sweep will deliver them",
-                len(notification_ids) - start, exc_info=True,
+                len(notification_ids) - start,
+                exc_info=True,
             )
             return
 
@@ -181,7 +212,9 @@ def notification_mark_read(*, user: AbstractBaseUser, notification: Notification
         raise PermissionError("A person only marks their own notifications")
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
     return notification
 
 
@@ -219,8 +252,12 @@ def notifications_retry(*, ids: Iterable[int] | None = None) -> int:
         direct = [pk for pk, digest in to_retry if not digest]
         digest = [pk for pk, digest in to_retry if digest]
         common = {"attempts": 0, "claimed_at": None, "next_attempt_at": None}
-        Notification.objects.filter(pk__in=direct).update(email_status=Notification.EmailStatus.PENDING, **common)
-        Notification.objects.filter(pk__in=digest).update(email_status=Notification.EmailStatus.DIGEST, **common)
+        Notification.objects.filter(pk__in=direct).update(
+            email_status=Notification.EmailStatus.PENDING, **common
+        )
+        Notification.objects.filter(pk__in=digest).update(
+            email_status=Notification.EmailStatus.DIGEST, **common
+        )
         if direct:
             transaction.on_commit(lambda: enqueue_deliveries(direct))
     return len(to_retry)

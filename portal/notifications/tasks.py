@@ -12,7 +12,9 @@ logger = logging.getLogger(__name__)
 TIME_LIMIT = 300
 
 
-@shared_task(name="notifications.deliver", bind=True, ignore_result=True, max_retries=None, time_limit=TIME_LIMIT)
+@shared_task(
+    name="notifications.deliver", bind=True, ignore_result=True, max_retries=None, time_limit=TIME_LIMIT
+)
 def deliver_notification(self, notification_id: int) -> str:
     """Email one notification; on an SMTP error retry with exponential backoff until the last attempt."""
     from .delivery import TransientDeliveryError, deliver
@@ -75,8 +77,13 @@ def send_daily_digests() -> int:
     return len(user_ids)
 
 
-@shared_task(name="notifications.deliver_digest", bind=True, ignore_result=True, max_retries=None,
-             time_limit=TIME_LIMIT)
+@shared_task(
+    name="notifications.deliver_digest",
+    bind=True,
+    ignore_result=True,
+    max_retries=None,
+    time_limit=TIME_LIMIT,
+)
 def deliver_digest(self, user_id: int, cutoff: str) -> str:
     from .delivery import TransientDeliveryError
     from .delivery import deliver_digest as send_digest

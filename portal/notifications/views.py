@@ -17,8 +17,9 @@ PAGE_SIZE = 20
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -30,11 +31,15 @@ def notification_list(request):
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {
-        "page_obj": page,
-        "notifications": page.object_list,
-        "unread_only": unread_only,
-    })
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page_obj": page,
+            "notifications": page.object_list,
+            "unread_only": unread_only,
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -53,10 +58,14 @@ def notification_read(request, pk: int):
     notification = selectors.get_notification_for(request.user, pk)
     services.notification_mark_read(user=request.user, notification=notification)
     if request.htmx:
-        return render(request, "notifications/_read_response.html", {
-            "notification": notification,
-            "unread": selectors.unread_count_for_request(request, refresh=True),
-        })
+        return render(
+            request,
+            "notifications/_read_response.html",
+            {
+                "notification": notification,
+                "unread": selectors.unread_count_for_request(request, refresh=True),
+            },
+        )
     return redirect(_safe_next(request, reverse("notifications:list")))
 
 
@@ -76,4 +85,6 @@ def preferences(request):
         services.preference_set(user=request.user, reminders=form.cleaned_data["reminders"])
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200
+    )

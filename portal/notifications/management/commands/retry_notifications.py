@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Put notification emails that failed for good back in the outbox and hand them to the workers."
 
     def add_arguments(self, parser):
-        parser.add_argument("ids", nargs="*", type=int, help="Notification ids (default: every failed delivery)")
+        parser.add_argument(
+            "ids", nargs="*", type=int, help="Notification ids (default: every failed delivery)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be retried")
 
     def handle(self, *args, ids, dry_run, **options):
