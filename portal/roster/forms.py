@@ -1,4 +1,4 @@
-"""Forms of the roster pages. They parse input; the rules live in services.validate_period and the services."""
+"""Forms of the roster pages. They parse input; the rules live in the services (validate_period)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ class _PeriodForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Rôle"), choices=Designation.Role.choices)
     justification = forms.CharField(
-        label=_("Justification"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Justification"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Pourquoi cette personne doit agir sur ces comptes (§7.4)."),
     )
     start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
@@ -64,8 +66,13 @@ class _PeriodForm(forms.Form):
 
     def to_data(self) -> DesignationData:
         c = self.cleaned_data
-        return DesignationData(accounts=list(c["accounts"]), role=c["role"], justification=c["justification"],
-                               start_date=c["start_date"], end_date=c["end_date"])
+        return DesignationData(
+            accounts=list(c["accounts"]),
+            role=c["role"],
+            justification=c["justification"],
+            start_date=c["start_date"],
+            end_date=c["end_date"],
+        )
 
 
 class DesignationForm(_PeriodForm):
@@ -78,7 +85,9 @@ class DesignationForm(_PeriodForm):
         super().__init__(*args, **kwargs)
         # Only staff of the directions this person acts for: any other id is "not a valid choice".
         self.fields["profile"].queryset = (
-            StaffProfile.objects.filter(direction_id__in=led_direction_ids, is_active=True, user__is_active=True)
+            StaffProfile.objects.filter(
+                direction_id__in=led_direction_ids, is_active=True, user__is_active=True
+            )
             .select_related("user", "direction")
             .order_by("user__last_name", "user__first_name")
         )
@@ -102,53 +111,79 @@ class RenewalForm(_PeriodForm):
 
 
 class ConfirmForm(forms.Form):
-    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RefuseForm(forms.Form):
-    comment = forms.CharField(label=_("Raison du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Raison du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Motif de la révocation"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Motif de la révocation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AccountForm(forms.Form):
     platform = forms.ChoiceField(label=_("Plateforme"), choices=OfficialAccount.Platform.choices)
     handle = forms.CharField(label=_("Nom du compte"), max_length=120)
     url = forms.URLField(label=_("Adresse"), max_length=300, assume_scheme="https")
-    direction = forms.ModelChoiceField(label=_("Direction responsable"), queryset=Direction.objects.order_by("code"))
+    direction = forms.ModelChoiceField(
+        label=_("Direction responsable"), queryset=Direction.objects.order_by("code")
+    )
     is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True)
 
     @classmethod
     def initial_for(cls, account: OfficialAccount) -> dict:
-        return {"platform": account.platform, "handle": account.handle, "url": account.url,
-                "direction": account.direction_id, "is_active": account.is_active}
+        return {
+            "platform": account.platform,
+            "handle": account.handle,
+            "url": account.url,
+            "direction": account.direction_id,
+            "is_active": account.is_active,
+        }
 
     def to_data(self) -> AccountData:
         c = self.cleaned_data
-        return AccountData(platform=c["platform"], handle=c["handle"], url=c["url"], direction=c["direction"],
-                           is_active=c["is_active"])
+        return AccountData(
+            platform=c["platform"],
+            handle=c["handle"],
+            url=c["url"],
+            direction=c["direction"],
+            is_active=c["is_active"],
+        )
 
 
 class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Nom ou matricule"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Statut"), required=False,
-                               choices=[("", _("Tous"))] + list(Designation.Status.choices))
-    direction = forms.ModelChoiceField(label=_("Direction"), required=False, queryset=Direction.objects.none(),
-                                       empty_label=_("Toutes"))
-    platform = forms.ChoiceField(label=_("Plateforme"), required=False,
-                                 choices=[("", _("Toutes"))] + list(OfficialAccount.Platform.choices))
-    account = forms.ModelChoiceField(label=_("Compte"), required=False, queryset=OfficialAccount.objects.none(),
-                                     empty_label=_("Tous"))
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(Designation.Status.choices)
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Direction"), required=False, queryset=Direction.objects.none(), empty_label=_("Toutes")
+    )
+    platform = forms.ChoiceField(
+        label=_("Plateforme"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(OfficialAccount.Platform.choices),
+    )
+    account = forms.ModelChoiceField(
+        label=_("Compte"), required=False, queryset=OfficialAccount.objects.none(), empty_label=_("Tous")
+    )
     expiring = forms.BooleanField(label=_("Échéance dans 30 jours"), required=False)
 
     def __init__(self, *args, directions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = (directions if directions is not None
-                                             else Direction.objects.all()).order_by("code")
+        self.fields["direction"].queryset = (
+            directions if directions is not None else Direction.objects.all()
+        ).order_by("code")
         self.fields["account"].queryset = OfficialAccount.objects.order_by("platform", "handle")
 
     @property

@@ -22,23 +22,27 @@ def panels(request) -> list[dict]:
     if roles.is_dcai:
         pending = Designation.objects.filter(status=Designation.Status.PENDING).count()
         if pending:
-            result.append({
-                "title": _("Désignations à confirmer"),
-                "template": "roster/_home_pending.html",
-                "count": pending,
-                "url": reverse("roster:roster") + "?status=pending",
-            })
+            result.append(
+                {
+                    "title": _("Désignations à confirmer"),
+                    "template": "roster/_home_pending.html",
+                    "count": pending,
+                    "url": reverse("roster:roster") + "?status=pending",
+                }
+            )
     if roles.led_direction_ids:
         to_renew = Designation.objects.filter(
             renewal_due_filter(today), direction_id__in=roles.led_direction_ids
         ).count()
         if to_renew:
-            result.append({
-                "title": _("Utilisateurs autorisés à renouveler"),
-                "template": "roster/_home_renew.html",
-                "count": to_renew,
-                "url": reverse("roster:direction_roster") + "?expiring=on",
-            })
+            result.append(
+                {
+                    "title": _("Utilisateurs autorisés à renouveler"),
+                    "template": "roster/_home_renew.html",
+                    "count": to_renew,
+                    "url": reverse("roster:direction_roster") + "?expiring=on",
+                }
+            )
     if roles.profile is not None:
         mine = list(
             with_list_data(
@@ -48,11 +52,13 @@ def panels(request) -> list[dict]:
             )[:MAX_LISTED]
         )
         if mine:
-            result.append({
-                "title": _("Mes désignations d'utilisateur autorisé"),
-                "template": "roster/_home_mine.html",
-                "designations": mine,
-                "today": today,
-                "url": reverse("roster:mine"),
-            })
+            result.append(
+                {
+                    "title": _("Mes désignations d'utilisateur autorisé"),
+                    "template": "roster/_home_mine.html",
+                    "designations": mine,
+                    "today": today,
+                    "url": reverse("roster:mine"),
+                }
+            )
     return result

@@ -85,7 +85,10 @@ class Designation(models.Model):
     OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
 
     profile = models.ForeignKey(
-        "portal.StaffProfile", verbose_name=_("intervenant"), on_delete=models.PROTECT, related_name="designations"
+        "portal.StaffProfile",
+        verbose_name=_("intervenant"),
+        on_delete=models.PROTECT,
+        related_name="designations",
     )
     direction = models.ForeignKey(
         "portal.Direction",
@@ -93,7 +96,9 @@ class Designation(models.Model):
         on_delete=models.PROTECT,
         related_name="designations",
     )
-    accounts = models.ManyToManyField(OfficialAccount, verbose_name=_("comptes officiels"), related_name="designations")
+    accounts = models.ManyToManyField(
+        OfficialAccount, verbose_name=_("comptes officiels"), related_name="designations"
+    )
     role = models.CharField(_("rôle"), max_length=12, choices=Role.choices)
     justification = models.TextField(_("justification"), max_length=2000)
     start_date = models.DateField(_("date de début"))
@@ -174,12 +179,12 @@ class Designation(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return reverse("roster:designation", args=[self.pk])
+
     @property
     def reference(self) -> str:
         return f"UA-{self.pk:06d}" if self.pk else "UA-?"
-
-    def get_absolute_url(self) -> str:
-        return reverse("roster:designation", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -214,7 +219,9 @@ class DesignationEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
-    from_status = models.CharField(_("statut avant"), max_length=10, choices=Designation.Status.choices, blank=True)
+    from_status = models.CharField(
+        _("statut avant"), max_length=10, choices=Designation.Status.choices, blank=True
+    )
     to_status = models.CharField(_("statut après"), max_length=10, choices=Designation.Status.choices)
     note = models.TextField(_("note"), max_length=2000, blank=True)
 

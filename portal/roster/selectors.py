@@ -39,8 +39,15 @@ def with_list_data(queryset: QuerySet[Designation]) -> QuerySet[Designation]:
 def get_designation_for(user: AbstractBaseUser, pk: int) -> Designation:
     designation = (
         designations_visible_to(user)
-        .select_related("profile__user", "profile__direction", "direction", "designated_by", "decided_by",
-                        "revoked_by", "renewal_of")
+        .select_related(
+            "profile__user",
+            "profile__direction",
+            "direction",
+            "designated_by",
+            "decided_by",
+            "revoked_by",
+            "renewal_of",
+        )
         .annotate(
             has_live_renewal=Exists(
                 Designation.objects.filter(renewal_of=OuterRef("pk"), status__in=Designation.OPEN_STATUSES)
@@ -60,8 +67,11 @@ def events_of(designation: Designation) -> QuerySet[DesignationEvent]:
 
 def expiring_soon_filter(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
-    return Q(status=Designation.Status.ACTIVE, end_date__gte=today,
-             end_date__lte=today + datetime.timedelta(days=EXPIRING_SOON_DAYS))
+    return Q(
+        status=Designation.Status.ACTIVE,
+        end_date__gte=today,
+        end_date__lte=today + datetime.timedelta(days=EXPIRING_SOON_DAYS),
+    )
 
 
 def filter_roster(queryset: QuerySet[Designation], params: dict) -> QuerySet[Designation]:
@@ -72,13 +82,19 @@ def filter_roster(queryset: QuerySet[Designation], params: dict) -> QuerySet[Des
         queryset = queryset.filter(direction=params["direction"])
     if params.get("platform"):
         queryset = queryset.filter(
-            Exists(OfficialAccount.designations.through.objects.filter(
-                designation_id=OuterRef("pk"), officialaccount__platform=params["platform"]))
+            Exists(
+                OfficialAccount.designations.through.objects.filter(
+                    designation_id=OuterRef("pk"), officialaccount__platform=params["platform"]
+                )
+            )
         )
     if params.get("account"):
         queryset = queryset.filter(
-            Exists(OfficialAccount.designations.through.objects.filter(
-                designation_id=OuterRef("pk"), officialaccount_id=params["account"].pk))
+            Exists(
+                OfficialAccount.designations.through.objects.filter(
+                    designation_id=OuterRef("pk"), officialaccount_id=params["account"].pk
+                )
+            )
         )
     if params.get("expiring"):
         queryset = queryset.filter(expiring_soon_filter())

@@ -51,7 +51,9 @@ def _required_text(value: str, message: str) -> str:
     return value
 
 
-def validate_period(*, start_date: datetime.date, end_date: datetime.date, today: datetime.date | None = None) -> None:
+def validate_period(
+    *, start_date: datetime.date, end_date: datetime.date, today: datetime.date | None = None
+) -> None:
     """§7.4 as the portal applies it: a designation starts today or later and lasts at most a year."""
     today = today or _today()
     errors = {}
@@ -60,9 +62,9 @@ def validate_period(*, start_date: datetime.date, end_date: datetime.date, today
     if end_date < start_date:
         errors["end_date"] = _("La date de fin doit suivre la date de début.")
     elif end_date > max_end_date(start_date):
-        errors["end_date"] = _("Une désignation dure au plus un an : la date de fin doit être au plus le %(date)s.") % {
-            "date": max_end_date(start_date).isoformat()
-        }
+        errors["end_date"] = _(
+            "Une désignation dure au plus un an : la date de fin doit être au plus le %(date)s."
+        ) % {"date": max_end_date(start_date).isoformat()}
     if errors:
         raise ValidationError(errors)
 
@@ -72,7 +74,10 @@ def acknowledgement_blocker(user: AbstractBaseUser) -> str:
     from policies.selectors import has_acknowledged_version_in_force, version_in_force
 
     if version_in_force() is None:
-        return _("Aucune version de la politique n'est en vigueur : la prise de connaissance ne peut pas être vérifiée.")
+        return _(
+            "Aucune version de la politique n'est en vigueur : "
+            "la prise de connaissance ne peut pas être vérifiée."
+        )
     if not has_acknowledged_version_in_force(user):
         return _(
             "Cette personne n'a pas encore pris connaissance de la version en vigueur de la politique. "
@@ -85,7 +90,9 @@ def _lock(designation: Designation) -> Designation:
     return Designation.objects.select_for_update().get(pk=designation.pk)
 
 
-def _event(designation: Designation, *, action: str, actor, from_status: str, note: str = "") -> DesignationEvent:
+def _event(
+    designation: Designation, *, action: str, actor, from_status: str, note: str = ""
+) -> DesignationEvent:
     return DesignationEvent.objects.create(
         designation=designation,
         action=action,
@@ -96,7 +103,9 @@ def _event(designation: Designation, *, action: str, actor, from_status: str, no
     )
 
 
-def _transition(designation: Designation, *, to: str, actor, action: str, note: str = "", fields: Iterable[str] = ()):
+def _transition(
+    designation: Designation, *, to: str, actor, action: str, note: str = "", fields: Iterable[str] = ()
+):
     """Move a locked designation to `to` if the map allows it; write the event row."""
     from_status = designation.status
     if not rules.may_transition(from_status, to):
@@ -120,14 +129,23 @@ def _context(designation: Designation, **extra) -> dict:
     }
 
 
-def _notify_all(kind: str, recipients: Iterable[AbstractBaseUser], designation: Designation, *,
-                exclude: AbstractBaseUser | None = None, context: dict | None = None, link: str | None = None) -> None:
+def _notify_all(
+    kind: str,
+    recipients: Iterable[AbstractBaseUser],
+    designation: Designation,
+    *,
+    exclude: AbstractBaseUser | None = None,
+    context: dict | None = None,
+    link: str | None = None,
+) -> None:
     seen: set[int] = {exclude.pk} if exclude is not None else set()
     for user in recipients:
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        notify(kind=kind, recipient=user, target=designation, context=context or _context(designation), link=link)
+        notify(
+            kind=kind, recipient=user, target=designation, context=context or _context(designation), link=link
+        )
 
 
 def _leads_or_dcai(direction: Direction):
@@ -151,8 +169,14 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _check_no_overlap(*, profile: StaffProfile, accounts: list[OfficialAccount], start_date, end_date,
-                      exclude_pk: int | None = None) -> None:
+def _check_no_overlap(
+    *,
+    profile: StaffProfile,
+    accounts: list[OfficialAccount],
+    start_date,
+    end_date,
+    exclude_pk: int | None = None,
+) -> None:
     overlapping = Designation.objects.filter(
         profile=profile,
         status__in=Designation.OPEN_STATUSES,
@@ -164,7 +188,12 @@ def _check_no_overlap(*, profile: StaffProfile, accounts: list[OfficialAccount],
         overlapping = overlapping.exclude(pk=exclude_pk)
     if overlapping.exists():
         raise ValidationError(
-            {"accounts": _("Cette personne est déjà désignée (ou en attente) pour l'un de ces comptes sur cette période.")}
+            {
+                "accounts": _(
+                    "Cette personne est déjà désignée (ou en attente) "
+                    "pour l'un de ces comptes sur cette période."
+                )
+            }
         )
 
 
@@ -192,8 +221,9 @@ def _check_account_data(data: AccountData, *, exclude_pk: int | None = None) -> 
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
         raise ValidationError({"handle": _("Ce compte existe déjà pour cette plateforme.")})
-    return AccountData(platform=data.platform, handle=handle, url=url, direction=data.direction,
-                       is_active=data.is_active)
+    return AccountData(
+        platform=data.platform, handle=handle, url=url, direction=data.direction, is_active=data.is_active
+    )
 
 
 def official_account_create(*, actor: AbstractBaseUser, data: AccountData) -> OfficialAccount:
@@ -203,14 +233,19 @@ def official_account_create(*, actor: AbstractBaseUser, data: AccountData) -> Of
     data = _check_account_data(data)
     with transaction.atomic():
         account = OfficialAccount.objects.create(
-            platform=data.platform, handle=data.handle, url=data.url, direction=data.direction,
+            platform=data.platform,
+            handle=data.handle,
+            url=data.url,
+            direction=data.direction,
             is_active=data.is_active,
         )
     logger.info("Official account %s created by user %s", account.pk, actor.pk)
     return account
 
 
-def official_account_update(*, account: OfficialAccount, actor: AbstractBaseUser, data: AccountData) -> OfficialAccount:
+def official_account_update(
+    *, account: OfficialAccount, actor: AbstractBaseUser, data: AccountData
+) -> OfficialAccount:
     """§7.3: DCAI edits or deactivates an official account; designations keep their history."""
     if not rules.may_manage_accounts(roles_for(actor)):
         raise PermissionDenied
@@ -241,13 +276,25 @@ def _check_designation_data(data: DesignationData, *, profile: StaffProfile, exc
     role = _check_role(data.role)
     justification = _required_text(data.justification, _("Indiquez la justification de la désignation."))
     validate_period(start_date=data.start_date, end_date=data.end_date)
-    _check_no_overlap(profile=profile, accounts=accounts, start_date=data.start_date, end_date=data.end_date,
-                      exclude_pk=exclude_pk)
-    return DesignationData(accounts=accounts, role=role, justification=justification,
-                           start_date=data.start_date, end_date=data.end_date)
+    _check_no_overlap(
+        profile=profile,
+        accounts=accounts,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        exclude_pk=exclude_pk,
+    )
+    return DesignationData(
+        accounts=accounts,
+        role=role,
+        justification=justification,
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
 
 
-def designation_create(*, actor: AbstractBaseUser, profile: StaffProfile, data: DesignationData) -> Designation:
+def designation_create(
+    *, actor: AbstractBaseUser, profile: StaffProfile, data: DesignationData
+) -> Designation:
     """§7.4: a direction designates authorized users within it "et en informe la DCAI".
 
     Only the head or a delegate of the person's own direction may designate them. DCAI is notified at once.
@@ -255,7 +302,11 @@ def designation_create(*, actor: AbstractBaseUser, profile: StaffProfile, data: 
     if not rules.may_designate_in(roles_for(actor), profile.direction_id):
         raise PermissionDenied
     with transaction.atomic():
-        profile = StaffProfile.objects.select_for_update().select_related("user", "direction").get(pk=profile.pk)
+        profile = (
+            StaffProfile.objects.select_for_update(of=("self",))
+            .select_related("user", "direction")
+            .get(pk=profile.pk)
+        )
         if not rules.may_designate_in(roles_for(actor), profile.direction_id):
             raise PermissionDenied
         if not (profile.is_active and profile.user.is_active):
@@ -276,7 +327,9 @@ def designation_create(*, actor: AbstractBaseUser, profile: StaffProfile, data: 
     return designation
 
 
-def designation_renew(*, designation: Designation, actor: AbstractBaseUser, data: DesignationData) -> Designation:
+def designation_renew(
+    *, designation: Designation, actor: AbstractBaseUser, data: DesignationData
+) -> Designation:
     """§7.4: renewing is a new designation period, linked to the previous one and confirmed by DCAI again."""
     with transaction.atomic():
         previous = _lock(designation)
@@ -293,8 +346,12 @@ def designation_renew(*, designation: Designation, actor: AbstractBaseUser, data
             raise ValidationError(_("Cette personne ne fait plus partie de la direction qui l'a désignée."))
         if previous.status == Status.ACTIVE and data.start_date <= previous.end_date:
             raise ValidationError(
-                {"start_date": _("Le renouvellement commence après la fin de la période en cours (%(date)s).")
-                 % {"date": previous.end_date.isoformat()}}
+                {
+                    "start_date": _(
+                        "Le renouvellement commence après la fin de la période en cours (%(date)s)."
+                    )
+                    % {"date": previous.end_date.isoformat()}
+                }
             )
         data = _check_designation_data(data, profile=profile, exclude_pk=previous.pk)
         renewal = Designation.objects.create(
@@ -313,7 +370,9 @@ def designation_renew(*, designation: Designation, actor: AbstractBaseUser, data
     return renewal
 
 
-def designation_confirm(*, designation: Designation, actor: AbstractBaseUser, comment: str = "") -> Designation:
+def designation_confirm(
+    *, designation: Designation, actor: AbstractBaseUser, comment: str = ""
+) -> Designation:
     """§6.3 and §7.3: DCAI confirms the designation; the person must have acknowledged the version in force.
 
     The person is then told, with links to the obligations of §6.3 and to the netiquette (annex 1).
@@ -326,9 +385,13 @@ def designation_confirm(*, designation: Designation, actor: AbstractBaseUser, co
         if profile.user_id == actor.pk:
             raise ValidationError(_("Vous ne pouvez pas confirmer votre propre désignation."))
         if designation.status != Status.PENDING:
-            raise ValidationError(_("Cette désignation n'attend plus de confirmation."), code="invalid_transition")
+            raise ValidationError(
+                _("Cette désignation n'attend plus de confirmation."), code="invalid_transition"
+            )
         if designation.end_date < _today():
-            raise ValidationError(_("La période de cette désignation est terminée : elle ne peut plus être confirmée."))
+            raise ValidationError(
+                _("La période de cette désignation est terminée : elle ne peut plus être confirmée.")
+            )
         if not (profile.is_active and profile.user.is_active):
             raise ValidationError(_("Cette personne ne fait plus partie du personnel actif."))
         blocker = acknowledgement_blocker(profile.user)
@@ -337,14 +400,26 @@ def designation_confirm(*, designation: Designation, actor: AbstractBaseUser, co
         designation.decided_by = actor
         designation.decided_at = timezone.now()
         designation.decision_comment = (comment or "").strip()
-        _transition(designation, to=Status.ACTIVE, actor=actor, action=Action.CONFIRMED,
-                    note=designation.decision_comment, fields=["decided_by", "decided_at", "decision_comment"])
+        _transition(
+            designation,
+            to=Status.ACTIVE,
+            actor=actor,
+            action=Action.CONFIRMED,
+            note=designation.decision_comment,
+            fields=["decided_by", "decided_at", "decision_comment"],
+        )
         links = obligation_links()
         context = _context(designation, **links, designation_url=designation.get_absolute_url())
-        notify(kind="roster.designation_active", recipient=profile.user, target=designation, context=context,
-               link=links["obligations_url"])
-        _notify_all("roster.designation_confirmed", _leads_or_dcai(designation.direction), designation,
-                    exclude=actor)
+        notify(
+            kind="roster.designation_active",
+            recipient=profile.user,
+            target=designation,
+            context=context,
+            link=links["obligations_url"],
+        )
+        _notify_all(
+            "roster.designation_confirmed", _leads_or_dcai(designation.direction), designation, exclude=actor
+        )
     return designation
 
 
@@ -358,14 +433,22 @@ def designation_refuse(*, designation: Designation, actor: AbstractBaseUser, com
         designation.decided_by = actor
         designation.decided_at = timezone.now()
         designation.decision_comment = comment
-        _transition(designation, to=Status.REFUSED, actor=actor, action=Action.REFUSED, note=comment,
-                    fields=["decided_by", "decided_at", "decision_comment"])
+        _transition(
+            designation,
+            to=Status.REFUSED,
+            actor=actor,
+            action=Action.REFUSED,
+            note=comment,
+            fields=["decided_by", "decided_at", "decision_comment"],
+        )
         recipients = [*_leads_or_dcai(designation.direction), designation.designated_by]
         _notify_all("roster.designation_refused", recipients, designation, exclude=actor)
     return designation
 
 
-def designation_revoke(*, designation: Designation, actor: AbstractBaseUser | None, reason: str) -> Designation:
+def designation_revoke(
+    *, designation: Designation, actor: AbstractBaseUser | None, reason: str
+) -> Designation:
     """§7.4 and §7.3: the designating direction or DCAI withdraws a designation at any time, with a reason.
 
     `actor` None is the portal itself (the person left the institution).
@@ -381,8 +464,14 @@ def designation_revoke(*, designation: Designation, actor: AbstractBaseUser | No
         designation.revoked_by = actor
         designation.revoked_at = timezone.now()
         designation.revocation_reason = reason
-        _transition(designation, to=Status.REVOKED, actor=actor, action=Action.REVOKED, note=reason,
-                    fields=["revoked_by", "revoked_at", "revocation_reason"])
+        _transition(
+            designation,
+            to=Status.REVOKED,
+            actor=actor,
+            action=Action.REVOKED,
+            note=reason,
+            fields=["revoked_by", "revoked_at", "revocation_reason"],
+        )
         profile = designation.profile
         recipients = [*direction_leads(designation.direction), *dcai_officers()]
         if was_active and profile.is_active and profile.user.is_active:
@@ -409,17 +498,25 @@ def designation_remind_acknowledgement(*, designation: Designation, actor: Abstr
         since = timezone.now() - datetime.timedelta(hours=ACKNOWLEDGEMENT_REMINDER_HOURS)
         if designation.events.filter(action=Action.ACKNOWLEDGEMENT_REMINDER, at__gte=since).exists():
             return False
-        _event(designation, action=Action.ACKNOWLEDGEMENT_REMINDER, actor=actor, from_status=designation.status)
-        notify(kind="roster.acknowledgement_requested", recipient=profile.user, target=designation,
-               context=_context(designation), link=policy_url())
+        _event(
+            designation, action=Action.ACKNOWLEDGEMENT_REMINDER, actor=actor, from_status=designation.status
+        )
+        notify(
+            kind="roster.acknowledgement_requested",
+            recipient=profile.user,
+            target=designation,
+            context=_context(designation),
+            link=policy_url(),
+        )
     return True
 
 
 def designations_revoke_for_departed(profile_ids: list[int]) -> None:
     """§6.3: a person who leaves the institution is no longer an authorized user (organisation hook)."""
     ids = list(
-        Designation.objects.filter(profile_id__in=list(profile_ids), status__in=Designation.OPEN_STATUSES)
-        .values_list("pk", flat=True)
+        Designation.objects.filter(
+            profile_id__in=list(profile_ids), status__in=Designation.OPEN_STATUSES
+        ).values_list("pk", flat=True)
     )
     for pk in ids:
         _revoke_departed(pk)
@@ -430,8 +527,11 @@ def _revoke_departed(pk: int) -> bool:
         designation = Designation.objects.select_for_update().filter(pk=pk).first()
         if designation is None or designation.status not in Designation.OPEN_STATUSES:
             return False
-        designation_revoke(designation=designation, actor=None,
-                           reason=_("Départ de l'établissement : profil d'intervenant désactivé."))
+        designation_revoke(
+            designation=designation,
+            actor=None,
+            reason=_("Départ de l'établissement : profil d'intervenant désactivé."),
+        )
     return True
 
 
@@ -441,7 +541,11 @@ def _revoke_departed(pk: int) -> bool:
 def _expire(pk: int, today: datetime.date) -> bool:
     with transaction.atomic():
         designation = Designation.objects.select_for_update().filter(pk=pk).first()
-        if designation is None or designation.status not in Designation.OPEN_STATUSES or designation.end_date >= today:
+        if (
+            designation is None
+            or designation.status not in Designation.OPEN_STATUSES
+            or designation.end_date >= today
+        ):
             return False
         was_active = designation.status == Status.ACTIVE
         _transition(designation, to=Status.EXPIRED, actor=None, action=Action.EXPIRED)

@@ -18,7 +18,15 @@ from portal.models import Direction
 from portal.roles import roles_for
 
 from . import rules, selectors, services
-from .forms import AccountForm, ConfirmForm, DesignationForm, RefuseForm, RenewalForm, RevokeForm, RosterFilterForm
+from .forms import (
+    AccountForm,
+    ConfirmForm,
+    DesignationForm,
+    RefuseForm,
+    RenewalForm,
+    RevokeForm,
+    RosterFilterForm,
+)
 from .links import obligation_links
 from .models import Designation, OfficialAccount
 
@@ -48,17 +56,23 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("roster:mine")
 
 
-def _roster_page(request: HttpRequest, *, queryset: QuerySet[Designation], directions, template_context: dict):
+def _roster_page(
+    request: HttpRequest, *, queryset: QuerySet[Designation], directions, template_context: dict
+):
     form = RosterFilterForm(request.GET, directions=directions)
     filtered = selectors.filter_roster(queryset, form.filters).order_by("-created_at", "-id")
     page = Paginator(selectors.with_list_data(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "roster/roster_list.html", {
-        "filter_form": form,
-        "page_obj": page,
-        "designations": page.object_list,
-        "today": timezone.localdate(),
-        **template_context,
-    })
+    return render(
+        request,
+        "roster/roster_list.html",
+        {
+            "filter_form": form,
+            "page_obj": page,
+            "designations": page.object_list,
+            "today": timezone.localdate(),
+            **template_context,
+        },
+    )
 
 
 @require_GET
@@ -98,10 +112,16 @@ def mine(request: HttpRequest) -> HttpResponse:
         Designation.objects.filter(profile__user=request.user).order_by("-start_date", "-id")
     )
     page = Paginator(designations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "roster/mine.html", {
-        "page_obj": page, "designations": page.object_list, "today": timezone.localdate(),
-        "links": obligation_links(),
-    })
+    return render(
+        request,
+        "roster/mine.html",
+        {
+            "page_obj": page,
+            "designations": page.object_list,
+            "today": timezone.localdate(),
+            "links": obligation_links(),
+        },
+    )
 
 
 @require_GET
@@ -116,10 +136,24 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         .order_by("direction__code", "profile__user__last_name", "-start_date", "id")
     )
     header = [
-        _("Référence"), _("Statut"), _("Nom"), _("Prénom"), _("Matricule"), _("Direction"), _("Rôle"),
-        _("Comptes officiels"), _("Date de début"), _("Date de fin"), _("Désignée par"), _("Désignée le"),
-        _("Décision de"), _("Décision le"), _("Commentaire de la DCAI"), _("Révoquée le"),
-        _("Motif de la révocation"), _("Renouvellement de"),
+        _("Référence"),
+        _("Statut"),
+        _("Nom"),
+        _("Prénom"),
+        _("Matricule"),
+        _("Direction"),
+        _("Rôle"),
+        _("Comptes officiels"),
+        _("Date de début"),
+        _("Date de fin"),
+        _("Désignée par"),
+        _("Désignée le"),
+        _("Décision de"),
+        _("Décision le"),
+        _("Commentaire de la DCAI"),
+        _("Révoquée le"),
+        _("Motif de la révocation"),
+        _("Renouvellement de"),
     ]
 
     def name(user) -> str:
@@ -129,10 +163,23 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         for d in queryset.iterator(chunk_size=2000):
             user = d.profile.user
             yield [
-                d.reference, d.get_status_display(), user.last_name, user.first_name, d.profile.employee_number,
-                d.direction.code, d.get_role_display(), "; ".join(str(a) for a in d.accounts.all()),
-                d.start_date, d.end_date, name(d.designated_by), d.created_at, name(d.decided_by), d.decided_at,
-                d.decision_comment, d.revoked_at, d.revocation_reason,
+                d.reference,
+                d.get_status_display(),
+                user.last_name,
+                user.first_name,
+                d.profile.employee_number,
+                d.direction.code,
+                d.get_role_display(),
+                "; ".join(str(a) for a in d.accounts.all()),
+                d.start_date,
+                d.end_date,
+                name(d.designated_by),
+                d.created_at,
+                name(d.decided_by),
+                d.decided_at,
+                d.decision_comment,
+                d.revoked_at,
+                d.revocation_reason,
                 d.renewal_of.reference if d.renewal_of else "",
             ]
 
@@ -145,8 +192,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, designation: Designation, *, forms: dict | None = None, status: int = 200):
     roles = roles_for(request.user)
-    actions = rules.designation_actions(roles, request.user, designation,
-                                        has_live_renewal=designation.has_live_renewal)
+    actions = rules.designation_actions(
+        roles, request.user, designation, has_live_renewal=designation.has_live_renewal
+    )
     blocker = ""
     if actions.confirm or actions.remind:
         blocker = services.acknowledgement_blocker(designation.profile.user)
@@ -189,11 +237,19 @@ def designation_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("La désignation %(ref)s est transmise à la DCAI pour confirmation.")
-                             % {"ref": designation.reference})
+            messages.success(
+                request,
+                _("La désignation %(ref)s est transmise à la DCAI pour confirmation.")
+                % {"ref": designation.reference},
+            )
             if services.acknowledgement_blocker(designation.profile.user):
-                messages.warning(request, _("Cette personne n'a pas encore pris connaissance de la politique en "
-                                            "vigueur : la DCAI ne pourra pas confirmer avant qu'elle le fasse."))
+                messages.warning(
+                    request,
+                    _(
+                        "Cette personne n'a pas encore pris connaissance de la politique en "
+                        "vigueur : la DCAI ne pourra pas confirmer avant qu'elle le fasse."
+                    ),
+                )
             return redirect(designation)
     return render(request, "roster/designation_form.html", {"form": form, "previous": None})
 
@@ -210,12 +266,17 @@ def designation_renew(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenewalForm(request.POST or None, previous=previous)
     if request.method == "POST" and form.is_valid():
         try:
-            renewal = services.designation_renew(designation=previous, actor=request.user, data=form.to_data())
+            renewal = services.designation_renew(
+                designation=previous, actor=request.user, data=form.to_data()
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Le renouvellement %(ref)s est transmis à la DCAI pour confirmation.")
-                             % {"ref": renewal.reference})
+            messages.success(
+                request,
+                _("Le renouvellement %(ref)s est transmis à la DCAI pour confirmation.")
+                % {"ref": renewal.reference},
+            )
             return redirect(renewal)
     return render(request, "roster/designation_form.html", {"form": form, "previous": previous})
 
@@ -232,7 +293,9 @@ def _action(request: HttpRequest, pk: int, *, form_class, form_key: str, run, su
             messages.error(request, " ".join(error.messages))
             return redirect(designation)
         _apply_errors(form, error)
-        return _detail(request, selectors.get_designation_for(request.user, pk), forms={form_key: form}, status=400)
+        return _detail(
+            request, selectors.get_designation_for(request.user, pk), forms={form_key: form}, status=400
+        )
     messages.success(request, success)
     return redirect(designation)
 
@@ -240,8 +303,13 @@ def _action(request: HttpRequest, pk: int, *, form_class, form_key: str, run, su
 @require_POST
 def designation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, form_class=ConfirmForm, form_key="confirm",
-        run=lambda d, c: services.designation_confirm(designation=d, actor=request.user, comment=c["comment"]),
+        request,
+        pk,
+        form_class=ConfirmForm,
+        form_key="confirm",
+        run=lambda d, c: services.designation_confirm(
+            designation=d, actor=request.user, comment=c["comment"]
+        ),
         success=_("La désignation est confirmée ; la personne en est informée."),
     )
 
@@ -249,7 +317,10 @@ def designation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def designation_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, form_class=RefuseForm, form_key="refuse",
+        request,
+        pk,
+        form_class=RefuseForm,
+        form_key="refuse",
         run=lambda d, c: services.designation_refuse(designation=d, actor=request.user, comment=c["comment"]),
         success=_("La désignation est refusée ; la direction en est informée."),
     )
@@ -258,7 +329,10 @@ def designation_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, form_class=RevokeForm, form_key="revoke",
+        request,
+        pk,
+        form_class=RevokeForm,
+        form_key="revoke",
         run=lambda d, c: services.designation_revoke(designation=d, actor=request.user, reason=c["reason"]),
         success=_("La désignation est révoquée."),
     )

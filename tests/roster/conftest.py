@@ -3,14 +3,27 @@ import pytest
 from .factories import OfficialAccountFactory, acknowledge, policy_in_force
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many users are created here: hash their test password quickly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def accounts(org):
     """Two official accounts run by DCAI and one inactive."""
     return {
         "facebook": OfficialAccountFactory(handle="CHUMontreal", direction=org.dcai),
-        "x": OfficialAccountFactory(platform="x", handle="chum_mtl", url="https://x.com/chum_mtl", direction=org.dcai),
-        "old": OfficialAccountFactory(platform="instagram", handle="ancien", url="https://instagram.com/ancien",
-                                      direction=org.dcai, is_active=False),
+        "x": OfficialAccountFactory(
+            platform="x", handle="chum_mtl", url="https://x.com/chum_mtl", direction=org.dcai
+        ),
+        "old": OfficialAccountFactory(
+            platform="instagram",
+            handle="ancien",
+            url="https://instagram.com/ancien",
+            direction=org.dcai,
+            is_active=False,
+        ),
     }
 
 

@@ -45,18 +45,32 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def created_event(self, create, extracted, **kwargs):
         if create:
-            DesignationEvent.objects.create(designation=self, action=DesignationEvent.Action.CREATED,
-                                            actor=self.designated_by, from_status="", to_status=self.status)
+            DesignationEvent.objects.create(
+                designation=self,
+                action=DesignationEvent.Action.CREATED,
+                actor=self.designated_by,
+                from_status="",
+                to_status=self.status,
+            )
 
 
 def policy_in_force(label: str = "2018") -> PolicyVersion:
-    policy, _ = Policy.objects.get_or_create(number="10974", defaults={"title_fr": "Utilisation des médias sociaux"})
+    policy, _ = Policy.objects.get_or_create(
+        number="10974", defaults={"title_fr": "Utilisation des médias sociaux"}
+    )
     return PolicyVersion.objects.create(
-        policy=policy, label=label, status=PolicyVersion.Status.IN_FORCE,
-        approved_on=datetime.date(2018, 5, 25), resolution_number="RCA 2018-05-3008",
+        policy=policy,
+        label=label,
+        status=PolicyVersion.Status.IN_FORCE,
+        approved_on=datetime.date(2018, 5, 25),
+        resolution_number="RCA 2018-05-3008",
     )
 
 
 def acknowledge(user, version: PolicyVersion) -> Acknowledgement:
-    return Acknowledgement.objects.create(version=version, user=user, text_hash=version.text_hash(),
-                                          attestation="J'ai pris connaissance de la politique.")
+    return Acknowledgement.objects.create(
+        version=version,
+        user=user,
+        text_hash=version.text_hash(),
+        attestation="J'ai pris connaissance de la politique.",
+    )

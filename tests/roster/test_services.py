@@ -16,11 +16,16 @@ from .factories import acknowledge
 Status = Designation.Status
 
 
-def data(accounts, *, start=None, end=None, role="publisher", justification="Publier les nouvelles de l'unité"):
+def data(
+    accounts, *, start=None, end=None, role="publisher", justification="Publier les nouvelles de l'unité"
+):
     start = start or timezone.localdate()
     return services.DesignationData(
-        accounts=list(accounts), role=role, justification=justification,
-        start_date=start, end_date=end or start + datetime.timedelta(days=180),
+        accounts=list(accounts),
+        role=role,
+        justification=justification,
+        start_date=start,
+        end_date=end or start + datetime.timedelta(days=180),
     )
 
 
@@ -49,7 +54,11 @@ def test_direction_head_designates_own_staff_and_dcai_is_told_at_once(org, desig
     assert list(designation.accounts.all()) == [org.dcai.official_accounts.get(handle="CHUMontreal")]
     event = designation.events.get()
     assert (event.action, event.from_status, event.to_status, event.actor) == (
-        "created", "", "pending", org.user("carol"))
+        "created",
+        "",
+        "pending",
+        org.user("carol"),
+    )
     assert recipients("roster.designation_submitted") == {"diane", "dora"}
     notification = Notification.objects.filter(kind="roster.designation_submitted").first()
     assert notification.reference == designation.reference
@@ -59,8 +68,9 @@ def test_direction_head_designates_own_staff_and_dcai_is_told_at_once(org, desig
 
 def test_delegate_may_designate_for_the_direction(org, accounts):
     direction_delegate_add(user=org.user("bob"), direction=org.care)
-    designation = services.designation_create(actor=org.user("bob"), profile=org.alice,
-                                              data=data([accounts["facebook"]]))
+    designation = services.designation_create(
+        actor=org.user("bob"), profile=org.alice, data=data([accounts["facebook"]])
+    )
     assert designation.designated_by == org.user("bob")
 
 
@@ -68,7 +78,9 @@ def test_head_of_another_direction_cannot_designate_your_staff(org, accounts):
     org.tech.head = org.user("olga")
     org.tech.save()
     with pytest.raises(PermissionDenied):
-        services.designation_create(actor=org.user("olga"), profile=org.alice, data=data([accounts["facebook"]]))
+        services.designation_create(
+            actor=org.user("olga"), profile=org.alice, data=data([accounts["facebook"]])
+        )
     assert not Designation.objects.exists()
     assert not Notification.objects.exists()
 
@@ -76,7 +88,9 @@ def test_head_of_another_direction_cannot_designate_your_staff(org, accounts):
 @pytest.mark.parametrize("actor", ["alice", "bob", "diane", "harry", "oscar"])
 def test_people_who_do_not_lead_the_direction_cannot_designate(org, accounts, actor):
     with pytest.raises(PermissionDenied):
-        services.designation_create(actor=org.user(actor), profile=org.alice, data=data([accounts["facebook"]]))
+        services.designation_create(
+            actor=org.user(actor), profile=org.alice, data=data([accounts["facebook"]])
+        )
     assert not Designation.objects.exists()
 
 
@@ -101,8 +115,11 @@ def test_same_account_twice_on_overlapping_periods_is_refused(org, designate):
 
 def test_end_date_at_most_one_year_after_start(org, designate):
     today = timezone.localdate()
-    one_year = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else \
-        today.replace(year=today.year + 1, day=28)
+    one_year = (
+        today.replace(year=today.year + 1)
+        if not (today.month == 2 and today.day == 29)
+        else today.replace(year=today.year + 1, day=28)
+    )
     assert designate(end=one_year).end_date == one_year
     with pytest.raises(ValidationError) as excinfo:
         designate(person="bob", end=one_year + datetime.timedelta(days=1))
@@ -122,9 +139,15 @@ def test_leap_day_start_ends_on_28_february():
 def test_database_refuses_a_period_longer_than_a_year(org, accounts):
     start = datetime.date(2030, 1, 1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Designation.objects.create(profile=org.alice, direction=org.care, role="publisher", justification="x",
-                                   start_date=start, end_date=datetime.date(2031, 1, 3),
-                                   designated_by=org.user("carol"))
+        Designation.objects.create(
+            profile=org.alice,
+            direction=org.care,
+            role="publisher",
+            justification="x",
+            start_date=start,
+            end_date=datetime.date(2031, 1, 3),
+            designated_by=org.user("carol"),
+        )
 
 
 # --- Confirmation by DCAI and the acknowledgement prerequisite (§6.3, §7.3) -------------------------
@@ -177,8 +200,13 @@ def test_acknowledging_an_older_version_is_not_enough(org, designate, version):
     acknowledge(org.user("alice"), version)
     version.status = PolicyVersion.Status.SUPERSEDED
     version.save()
-    PolicyVersion.objects.create(policy=version.policy, label="2025", status=PolicyVersion.Status.IN_FORCE,
-                                 approved_on=datetime.date(2025, 1, 1), resolution_number="RCA 2025-01-1")
+    PolicyVersion.objects.create(
+        policy=version.policy,
+        label="2025",
+        status=PolicyVersion.Status.IN_FORCE,
+        approved_on=datetime.date(2025, 1, 1),
+        resolution_number="RCA 2025-01-1",
+    )
     designation = designate()
     with pytest.raises(ValidationError):
         services.designation_confirm(designation=designation, actor=org.user("diane"))
@@ -186,8 +214,9 @@ def test_acknowledging_an_older_version_is_not_enough(org, designate, version):
 
 def test_nobody_confirms_their_own_designation(org, accounts, version):
     acknowledge(org.user("diane"), version)
-    designation = services.designation_create(actor=org.user("dora"), profile=org.diane,
-                                              data=data([accounts["x"]]))
+    designation = services.designation_create(
+        actor=org.user("dora"), profile=org.diane, data=data([accounts["x"]])
+    )
     assert recipients("roster.designation_submitted") == {"diane"}
     with pytest.raises(ValidationError):
         services.designation_confirm(designation=designation, actor=org.user("diane"))
@@ -219,7 +248,9 @@ def test_dcai_refuses_with_a_comment_and_the_direction_is_told(org, designate):
         services.designation_refuse(designation=designation, actor=org.user("diane"), comment="  ")
     with pytest.raises(PermissionDenied):
         services.designation_refuse(designation=designation, actor=org.user("carol"), comment="non")
-    services.designation_refuse(designation=designation, actor=org.user("diane"), comment="Compte réservé à la DCAI")
+    services.designation_refuse(
+        designation=designation, actor=org.user("diane"), comment="Compte réservé à la DCAI"
+    )
     designation.refresh_from_db()
     assert designation.status == Status.REFUSED
     assert designation.decision_comment == "Compte réservé à la DCAI"
@@ -239,7 +270,9 @@ def test_direction_or_dcai_revokes_with_a_reason(org, designate, acknowledged, a
     services.designation_revoke(designation=designation, actor=org.user(actor), reason="Changement de poste")
     designation.refresh_from_db()
     assert designation.status == Status.REVOKED
-    assert designation.revoked_by == org.user(actor) and designation.revocation_reason == "Changement de poste"
+    assert (
+        designation.revoked_by == org.user(actor) and designation.revocation_reason == "Changement de poste"
+    )
     assert recipients("roster.designation_revoked") == {"alice", "carol", "diane", "dora"} - {actor}
     event = designation.events.last()
     assert (event.from_status, event.to_status, event.note) == ("active", "revoked", "Changement de poste")
@@ -255,8 +288,11 @@ def test_others_cannot_revoke(org, designate, actor):
 def test_leaving_the_institution_revokes_through_the_hook(org, designate, acknowledged):
     active = designate()
     services.designation_confirm(designation=active, actor=org.user("diane"))
-    pending = designate(person="alice", start=active.end_date + datetime.timedelta(days=1),
-                        end=active.end_date + datetime.timedelta(days=30))
+    pending = designate(
+        person="alice",
+        start=active.end_date + datetime.timedelta(days=1),
+        end=active.end_date + datetime.timedelta(days=30),
+    )
     other = designate(person="bob")
     Notification.objects.all().delete()
     org.alice.is_active = False
@@ -285,22 +321,27 @@ def test_renewal_is_a_new_period_linked_and_confirmed_again(org, designate, ackn
     Notification.objects.all().delete()
     start = previous.end_date + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):  # overlapping the current period
-        services.designation_renew(designation=previous, actor=org.user("carol"),
-                                   data=data([org.dcai.official_accounts.get(handle="CHUMontreal")],
-                                             start=previous.end_date))
+        services.designation_renew(
+            designation=previous,
+            actor=org.user("carol"),
+            data=data([org.dcai.official_accounts.get(handle="CHUMontreal")], start=previous.end_date),
+        )
     renewal = services.designation_renew(
-        designation=previous, actor=org.user("carol"),
+        designation=previous,
+        actor=org.user("carol"),
         data=data(previous.accounts.all(), start=start, end=start + datetime.timedelta(days=200)),
     )
     assert renewal.renewal_of == previous and renewal.status == Status.PENDING
     assert renewal.events.get().action == "renewal_created"
     assert recipients("roster.renewal_submitted") == {"diane", "dora"}
     with pytest.raises(ValidationError):  # only one live renewal
-        services.designation_renew(designation=previous, actor=org.user("carol"),
-                                   data=data(previous.accounts.all(), start=start))
+        services.designation_renew(
+            designation=previous, actor=org.user("carol"), data=data(previous.accounts.all(), start=start)
+        )
     with pytest.raises(PermissionDenied):
-        services.designation_renew(designation=previous, actor=org.user("diane"),
-                                   data=data(previous.accounts.all(), start=start))
+        services.designation_renew(
+            designation=previous, actor=org.user("diane"), data=data(previous.accounts.all(), start=start)
+        )
     services.designation_confirm(designation=renewal, actor=org.user("diane"))
     renewal.refresh_from_db()
     assert renewal.status == Status.ACTIVE
@@ -310,16 +351,18 @@ def test_refused_designation_cannot_be_renewed(org, designate):
     designation = designate()
     services.designation_refuse(designation=designation, actor=org.user("diane"), comment="Non")
     with pytest.raises(ValidationError):
-        services.designation_renew(designation=designation, actor=org.user("carol"),
-                                   data=data(designation.accounts.all()))
+        services.designation_renew(
+            designation=designation, actor=org.user("carol"), data=data(designation.accounts.all())
+        )
 
 
 # --- Official accounts (§7.3) -------------------------------------------------------------------------
 
 
 def test_only_dcai_manages_official_accounts(org):
-    payload = services.AccountData(platform="linkedin", handle="chum", url="https://linkedin.com/company/chum",
-                                   direction=org.dcai)
+    payload = services.AccountData(
+        platform="linkedin", handle="chum", url="https://linkedin.com/company/chum", direction=org.dcai
+    )
     for actor in ("carol", "alice", "oscar"):
         with pytest.raises(PermissionDenied):
             services.official_account_create(actor=org.user(actor), data=payload)
@@ -327,14 +370,21 @@ def test_only_dcai_manages_official_accounts(org):
     with pytest.raises(ValidationError):
         services.official_account_create(actor=org.user("diane"), data=payload)
     services.official_account_update(
-        account=account, actor=org.user("diane"),
-        data=services.AccountData(platform="linkedin", handle="chum", url="https://linkedin.com/company/chum",
-                                  direction=org.dcai, is_active=False),
+        account=account,
+        actor=org.user("diane"),
+        data=services.AccountData(
+            platform="linkedin",
+            handle="chum",
+            url="https://linkedin.com/company/chum",
+            direction=org.dcai,
+            is_active=False,
+        ),
     )
     assert not OfficialAccount.objects.get(pk=account.pk).is_active
     with pytest.raises(ValidationError):
         services.official_account_create(
             actor=org.user("diane"),
-            data=services.AccountData(platform="x", handle="a", url="javascript:alert(1)", direction=org.dcai),
+            data=services.AccountData(
+                platform="x", handle="a", url="javascript:alert(1)", direction=org.dcai
+            ),
         )
-
