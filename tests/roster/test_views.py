@@ -401,7 +401,20 @@ def test_dcai_manages_accounts_through_the_pages(org, login, accounts):
 # --- Home panels and navigation -----------------------------------------------------------------------
 
 
-def test_home_panels_by_role(org, login, accounts, pending, version):
+def _panels(user):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from portal.roster.home import panels
+
+    request = RequestFactory().get("/")
+    request.user = user
+    found = panels(request)
+    html = "".join(render_to_string(p["template"], {"panel": p, "request": request}) for p in found)
+    return found, html
+
+
+def test_home_panels_by_role(org, accounts, pending, version):
     DesignationFactory(
         profile=org.bob,
         designated_by=org.user("carol"),
@@ -410,21 +423,33 @@ def test_home_panels_by_role(org, login, accounts, pending, version):
         end_date=timezone.localdate() + datetime.timedelta(days=10),
     )
     acknowledge(org.user("alice"), version)
-    dcai = login(org.user("diane")).get("/").content.decode()
-    assert "1 désignation attend votre confirmation" in dcai
-    head = login(org.user("carol")).get("/").content.decode()
-    assert "1 désignation de votre direction se termine" in head
-    bob = login(org.user("bob")).get("/").content.decode()
-    assert url("mine") in bob and "chum_mtl" in bob
-    outsider = login(org.user("oscar")).get("/").content.decode()
-    assert "attend votre confirmation" not in outsider
-    assert "chum_mtl" not in outsider and "CHUMontreal" not in outsider
+    found, html = _panels(org.user("diane"))
+    assert [p["count"] for p in found] == [1]
+    assert "1 désignation attend votre confirmation" in html
+    found, html = _panels(org.user("carol"))
+    assert "1 désignation de votre direction se termine" in html
+    found, html = _panels(org.user("bob"))
+    assert url("mine") in html and "chum_mtl" in html
+    assert _panels(org.user("oscar")) == ([], "")
+
+
+def test_home_panels_cost_a_constant_number_of_queries(org, accounts, django_assert_max_num_queries):
+    for _ in range(3):
+        DesignationFactory(
+            profile=org.carol,
+            designated_by=org.user("carol"),
+            status=Status.ACTIVE,
+            accounts=[accounts["x"], accounts["facebook"]],
+        )
+    with django_assert_max_num_queries(10):
+        found, _html = _panels(org.user("carol"))
+    assert len(found[-1]["designations"]) == 3
 
 
 def test_navigation_by_role(org, login):
-    dcai = login(org.user("diane")).get("/").content.decode()
+    dcai = login(org.user("diane")).get(url("mine")).content.decode()
     assert url("roster") in dcai and url("accounts") in dcai
-    head = login(org.user("carol")).get("/").content.decode()
+    head = login(org.user("carol")).get(url("mine")).content.decode()
     assert url("direction_roster") in head and url("roster") + '"' not in head
-    alice = login(org.user("alice")).get("/").content.decode()
+    alice = login(org.user("alice")).get(url("mine")).content.decode()
     assert url("mine") in alice and url("direction_roster") not in alice
