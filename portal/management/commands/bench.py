@@ -37,14 +37,14 @@ def _same_database(a: dict, b: dict) -> bool:
 class BenchDatabase:
     """Creates and removes the bench database; refuses anything that could be a real one."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, configured: dict | None = None):
         self.url = url
         self.config = environ.Env.db_url_config(url)
         engine = self.config["ENGINE"]
         self.sqlite = engine.endswith("sqlite3")
         if not self.sqlite and not engine.endswith("postgresql"):
             raise CommandError(_("Base de banc d'essai : SQLite ou PostgreSQL seulement."))
-        if _same_database(self.config, settings.DATABASES["default"]):
+        if _same_database(self.config, configured or settings.DATABASES["default"]):
             raise CommandError(_("Le banc d'essai refuse d'utiliser la base configurée du portail."))
         if not self.sqlite and "bench" not in self.config["NAME"]:
             raise CommandError(_("Le nom de la base PostgreSQL du banc d'essai doit contenir « bench »."))

@@ -1,0 +1,99 @@
+"""`manage.py bench`: the synthetic institution, the organisation section and the command."""
+
+import io
+from pathlib import Path
+
+import environ
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.bench import BATCH, build_institution, format_table, org_import, run_section
+from portal.management.commands.bench import BenchDatabase
+from portal.models import Direction, StaffProfile
+
+
+@pytest.mark.django_db
+def test_build_institution_tiny():
+    rows = dict(build_institution(staff=60, managers=6, directions=5))
+    assert rows["intervenants"] == 60 and rows["directions"] == 5
+    assert StaffProfile.objects.count() == 60
+    assert set(Direction.objects.exclude(role="other").values_list("code", flat=True)) == {
+        "DG",
+        "DRH",
+        "DCAI",
+    }
+    assert not Direction.objects.filter(head__isnull=True).exists()
+    heads = StaffProfile.objects.filter(manager__isnull=True)
+    assert heads.count() == 5
+    assert StaffProfile.objects.filter(manager__in=heads).exclude(reports=None).count() == 6
+    assert BATCH >= 1000
+
+
+@pytest.mark.django_db
+def test_org_import_section_measures_and_leaves_the_institution_as_it_was(settings):
+    settings.PORTAL_ON_STAFF_CREATED = []
+    build_institution(staff=40, managers=4, directions=4)
+    before = StaffProfile.objects.count()
+    rows = org_import(io.StringIO())
+    assert len(rows) == 3 and all(value.endswith(" s") for _metric, value in rows)
+    assert "(40 créés)" in rows[0][0] and "(0 modifiés)" in rows[1][0]
+    assert StaffProfile.objects.count() == before
+
+
+def test_sections_not_built_yet_or_failing_are_reported():
+    assert run_section("nowhere.bench.section", io.StringIO()) == ([("section non disponible", "—")], True)
+    rows, ok = run_section("tests.portal.test_bench.broken_section", io.StringIO())
+    assert not ok and "RuntimeError" in rows[0][1]
+    assert run_section("tests.portal.test_bench.section_with_using", io.StringIO()) == (
+        [("using", "default")],
+        True,
+    )
+
+
+def broken_section(out):
+    raise RuntimeError("boom")
+
+
+def section_with_using(out, using):
+    return [("using", using)]
+
+
+def test_table():
+    text = format_table([("a", "one", 1), ("b", "two", "2.00 s")])
+    assert text.splitlines()[0].split() == ["Section", "Mesure", "Valeur"]
+    assert text.splitlines()[-1].endswith("2.00 s")
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:////srv/portal/db.sqlite3", "postgres://postgres@127.0.0.1:5432/portal_bench"]
+)
+def test_bench_never_uses_the_configured_database(url):
+    configured = environ.Env.db_url_config(url)
+    with pytest.raises(CommandError, match="refuse"):
+        BenchDatabase(url, configured)
+    with pytest.raises(CommandError, match="bench"):
+        BenchDatabase("postgres://postgres@127.0.0.1:5432/portal")
+
+
+def test_bench_command_runs_tiny_in_its_own_database(tmp_path):
+    path = tmp_path / "bench.sqlite3"
+    out = io.StringIO()
+    call_command(
+        "bench",
+        "--staff",
+        "50",
+        "--managers",
+        "5",
+        "--directions",
+        "5",
+        "--database-url",
+        f"sqlite:///{path}",
+        "--sections",
+        "portal.bench.org_import,nowhere.bench.section",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "Section" in text and "Mesure" in text and "Valeur" in text
+    assert "50 lignes, nouveaux intervenants (50 créés)" in text
+    assert "nowhere.bench.section" in text and "section non disponible" in text
+    assert not Path(path).exists()  # removed at the end unless --keep
