@@ -44,14 +44,16 @@ class VersionDates:
 
 
 def _label(field: str) -> str:
-    return _({
-        "issued_on": "date d'émission",
-        "revised_on": "date de révision",
-        "approved_on": "date d'approbation",
-        "signed_on": "date de signature",
-        "effective_on": "date d'entrée en vigueur",
-        "next_review_on": "date de prochaine révision",
-    }[field])
+    return _(
+        {
+            "issued_on": "date d'émission",
+            "revised_on": "date de révision",
+            "approved_on": "date d'approbation",
+            "signed_on": "date de signature",
+            "effective_on": "date d'entrée en vigueur",
+            "next_review_on": "date de prochaine révision",
+        }[field]
+    )
 
 
 def date_problems(dates: VersionDates) -> dict[str, str]:
@@ -120,7 +122,11 @@ def date_problems(dates: VersionDates) -> dict[str, str]:
             ) % {
                 "value": dates.next_review_on.isoformat(),
                 "ref": _label(
-                    "effective_on" if dates.effective_on else "approved_on" if dates.approved_on else reference_field
+                    "effective_on"
+                    if dates.effective_on
+                    else "approved_on"
+                    if dates.approved_on
+                    else reference_field
                 ),
                 "ref_value": floor.isoformat(),
             }

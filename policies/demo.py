@@ -44,5 +44,7 @@ def seed_policy(out) -> None:
         )
         out.write(f"Approbation enregistrée ({version.resolution_number}).")
     if version.status == PolicyVersion.Status.APPROVED:
-        version = version_put_in_force(version=version, actor=None, effective_on=version.signed_on or version.approved_on)
+        version = version_put_in_force(
+            version=version, actor=None, effective_on=version.signed_on or version.approved_on
+        )
         out.write(f"Version {version.label} en vigueur depuis le {version.effective_on.isoformat()}.")

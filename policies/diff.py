@@ -18,8 +18,15 @@ from .text import sanitise
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 COMPARED_FIELDS = (
-    "label", "issued_on", "revised_on", "approved_on", "signed_on", "effective_on", "approving_body",
-    "resolution_number", "signatory",
+    "label",
+    "issued_on",
+    "revised_on",
+    "approved_on",
+    "signed_on",
+    "effective_on",
+    "approving_body",
+    "resolution_number",
+    "signatory",
 )
 
 
@@ -72,13 +79,17 @@ def compare_sections(old: list[Section], new: list[Section]) -> list[SectionChan
         if op == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
                 same = (before.title, before.body) == (after.title, after.body)
-                changes.append(SectionChange(
-                    kind="unchanged" if same else "changed",
-                    old=before,
-                    new=after,
-                    title_html=word_diff(before.title, after.title) if before.title != after.title else "",
-                    body_html=word_diff(before.body, after.body) if not same else "",
-                ))
+                changes.append(
+                    SectionChange(
+                        kind="unchanged" if same else "changed",
+                        old=before,
+                        new=after,
+                        title_html=word_diff(before.title, after.title)
+                        if before.title != after.title
+                        else "",
+                        body_html=word_diff(before.body, after.body) if not same else "",
+                    )
+                )
             continue
         changes.extend(SectionChange(kind="removed", old=s, new=None) for s in old[i1:i2])
         changes.extend(SectionChange(kind="added", old=None, new=s) for s in new[j1:j2])

@@ -27,8 +27,15 @@ class DraftForm(forms.ModelForm):
     class Meta:
         model = PolicyVersion
         fields = [
-            "label", "purpose", "issued_on", "revised_on", "next_review_on", "approving_body", "signatory",
-            "change_summary", "requires_acknowledgement",
+            "label",
+            "purpose",
+            "issued_on",
+            "revised_on",
+            "next_review_on",
+            "approving_body",
+            "signatory",
+            "change_summary",
+            "requires_acknowledgement",
         ]
         widgets = {
             "issued_on": DateInput(),
@@ -41,11 +48,14 @@ class DraftForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            _add_date_problems(self, VersionDates.of(self.instance).replace(
-                issued_on=data.get("issued_on"),
-                revised_on=data.get("revised_on"),
-                next_review_on=data.get("next_review_on"),
-            ))
+            _add_date_problems(
+                self,
+                VersionDates.of(self.instance).replace(
+                    issued_on=data.get("issued_on"),
+                    revised_on=data.get("revised_on"),
+                    next_review_on=data.get("next_review_on"),
+                ),
+            )
         return data
 
 
@@ -56,11 +66,15 @@ class SectionForm(forms.Form):
         label=_("Texte"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Paragraphes séparés par une ligne vide ; « - » en début de ligne pour une puce ; "
-                    "**mots** en gras."),
+        help_text=_(
+            "Paragraphes séparés par une ligne vide ; « - » en début de ligne pour une puce ; "
+            "**mots** en gras."
+        ),
     )
     level = forms.TypedChoiceField(
-        label=_("Niveau"), coerce=int, choices=[(1, _("Section")), (2, _("Sous-section")), (3, _("Sous-sous-section"))],
+        label=_("Niveau"),
+        coerce=int,
+        choices=[(1, _("Section")), (2, _("Sous-section")), (3, _("Sous-sous-section"))],
         initial=1,
     )
     is_annex = forms.BooleanField(label=_("Annexe"), required=False)
@@ -92,29 +106,37 @@ class ApprovalForm(forms.Form):
     """§7.1: the board's adoption, with its date and resolution number."""
 
     approved_on = forms.DateField(label=_("Approuvée le"), widget=DateInput())
-    resolution_number = forms.CharField(label=_("Numéro de résolution"), max_length=60,
-                                        help_text=_("Par exemple RCA 2018-05-3008."))
+    resolution_number = forms.CharField(
+        label=_("Numéro de résolution"), max_length=60, help_text=_("Par exemple RCA 2018-05-3008.")
+    )
     approving_body = forms.CharField(label=_("Approuvée par"), max_length=200, required=False)
     signatory = forms.CharField(label=_("Signée par"), max_length=200, required=False)
     signed_on = forms.DateField(label=_("Signée le"), widget=DateInput(), required=False)
 
     def __init__(self, *args, version: PolicyVersion, **kwargs):
         self.version = version
-        kwargs.setdefault("initial", {
-            "approved_on": version.approved_on,
-            "resolution_number": version.resolution_number,
-            "approving_body": version.approving_body,
-            "signatory": version.signatory,
-            "signed_on": version.signed_on,
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "approved_on": version.approved_on,
+                "resolution_number": version.resolution_number,
+                "approving_body": version.approving_body,
+                "signatory": version.signatory,
+                "signed_on": version.signed_on,
+            },
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
         if not self.errors:
-            _add_date_problems(self, VersionDates.of(self.version).replace(
-                approved_on=data.get("approved_on"), signed_on=data.get("signed_on"),
-            ))
+            _add_date_problems(
+                self,
+                VersionDates.of(self.version).replace(
+                    approved_on=data.get("approved_on"),
+                    signed_on=data.get("signed_on"),
+                ),
+            )
         return data
 
 
@@ -130,5 +152,7 @@ class PutInForceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            _add_date_problems(self, VersionDates.of(self.version).replace(effective_on=data.get("effective_on")))
+            _add_date_problems(
+                self, VersionDates.of(self.version).replace(effective_on=data.get("effective_on"))
+            )
         return data

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from portal.roles import roles_for
 
-from .models import Acknowledgement, Policy, PolicyVersion, Section, normalise_policy_number
+from .models import Acknowledgement, Policy, PolicyVersion, RelatedPolicy, Section, normalise_policy_number
 
 PUBLISHED = (PolicyVersion.Status.IN_FORCE, PolicyVersion.Status.SUPERSEDED)
 
@@ -50,7 +50,7 @@ def versions_visible_to(user: AbstractBaseUser) -> QuerySet[PolicyVersion]:
 
 
 def policies_visible_to(user: AbstractBaseUser) -> QuerySet[Policy]:
-    """Policies with a version this person may read, each with its version in force prefetched as `in_force`."""
+    """Policies with a version this person may read; `in_force` holds the version in force (prefetched)."""
     policies = Policy.objects.prefetch_related(
         Prefetch(
             "versions",
@@ -92,7 +92,10 @@ def reading_version_for(user: AbstractBaseUser, number: str) -> PolicyVersion:
         .select_related("policy__issuing_direction")
         .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("order")))
     )
-    version = versions.filter(status=PolicyVersion.Status.IN_FORCE).first() or versions.order_by("-created_at").first()
+    version = (
+        versions.filter(status=PolicyVersion.Status.IN_FORCE).first()
+        or versions.order_by("-created_at").first()
+    )
     if version is None:
         raise Http404
     return version
@@ -108,9 +111,9 @@ def other_versions(user: AbstractBaseUser, version: PolicyVersion) -> QuerySet[P
     )
 
 
-def portal_policy_numbers(numbers: list[str]) -> set[str]:
-    """Which of these policy numbers have a version in force in the portal (to link related policies)."""
-    return set(
-        Policy.objects.filter(number__in=numbers, versions__status=PolicyVersion.Status.IN_FORCE)
-        .values_list("number", flat=True)
+def related_policies_of(policy: Policy) -> list[RelatedPolicy]:
+    """§2 related policies, each with `in_portal` set when it has a version in force here (one query)."""
+    in_force = PolicyVersion.objects.filter(
+        policy__number=OuterRef("number"), status=PolicyVersion.Status.IN_FORCE
     )
+    return list(policy.related_policies.annotate(in_portal=Exists(in_force)))

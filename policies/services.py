@@ -34,8 +34,15 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # Fields of a draft DCAI may edit (the approval fields are written by `version_record_approval`).
 DRAFT_FIELDS = (
-    "label", "purpose", "issued_on", "revised_on", "change_summary", "next_review_on",
-    "requires_acknowledgement", "approving_body", "signatory",
+    "label",
+    "purpose",
+    "issued_on",
+    "revised_on",
+    "change_summary",
+    "next_review_on",
+    "requires_acknowledgement",
+    "approving_body",
+    "signatory",
 )
 
 
@@ -69,8 +76,13 @@ def _check_transition(version: PolicyVersion, to: str) -> None:
 
 
 def record_event(
-    *, version: PolicyVersion, action: str, actor: AbstractBaseUser | None, from_status: str = "",
-    to_status: str = "", note: str = "",
+    *,
+    version: PolicyVersion,
+    action: str,
+    actor: AbstractBaseUser | None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
 ) -> PolicyVersionEvent:
     return PolicyVersionEvent.objects.create(
         version=version, action=action, actor=actor, from_status=from_status, to_status=to_status, note=note
@@ -89,8 +101,13 @@ def replace_sections(*, version: PolicyVersion, sections: list[SectionData]) -> 
     version.sections.all().delete()
     Section.objects.bulk_create(
         Section(
-            version=version, order=index, number=s.number.strip(), title=s.title.strip(), body=s.body.strip(),
-            level=s.level, is_annex=s.is_annex,
+            version=version,
+            order=index,
+            number=s.number.strip(),
+            title=s.title.strip(),
+            body=s.body.strip(),
+            level=s.level,
+            is_annex=s.is_annex,
         )
         for index, s in enumerate(sections, start=1)
     )
@@ -102,11 +119,17 @@ def _check_label_free(policy: Policy, label: str, exclude_pk: int | None = None)
         raise ValidationError({"label": _("Indiquez un libellé de version.")})
     taken = PolicyVersion.objects.filter(policy=policy, label=label).exclude(pk=exclude_pk).exists()
     if taken:
-        raise ValidationError({"label": _("La politique a déjà une version « %(label)s ».") % {"label": label}})
+        raise ValidationError(
+            {"label": _("La politique a déjà une version « %(label)s ».") % {"label": label}}
+        )
 
 
 def version_create_draft(
-    *, policy: Policy, actor: AbstractBaseUser | None, label: str, from_version: PolicyVersion | None = None,
+    *,
+    policy: Policy,
+    actor: AbstractBaseUser | None,
+    label: str,
+    from_version: PolicyVersion | None = None,
 ) -> PolicyVersion:
     """§7.3: DCAI starts the next version, by default from the text of the version in force."""
     _require_manager(actor)
@@ -127,13 +150,22 @@ def version_create_draft(
         if from_version is not None:
             replace_sections(version=draft, sections=sections_of(from_version))
         note = _("À partir de la version %(label)s") % {"label": from_version.label} if from_version else ""
-        record_event(version=draft, action=PolicyVersionEvent.Action.CREATED, actor=actor,
-                     to_status=Status.DRAFT, note=note)
+        record_event(
+            version=draft,
+            action=PolicyVersionEvent.Action.CREATED,
+            actor=actor,
+            to_status=Status.DRAFT,
+            note=note,
+        )
     return draft
 
 
 def version_update_draft(
-    *, version: PolicyVersion, actor: AbstractBaseUser | None, fields: dict, sections: list[SectionData] | None = None,
+    *,
+    version: PolicyVersion,
+    actor: AbstractBaseUser | None,
+    fields: dict,
+    sections: list[SectionData] | None = None,
 ) -> PolicyVersion:
     """§7.3: only a draft is edited, only by DCAI; its dates must fit together."""
     _require_manager(actor)
@@ -146,9 +178,11 @@ def version_update_draft(
             raise ValidationError(_("Seul un brouillon peut être modifié."))
         if "label" in fields:
             _check_label_free(locked.policy, fields["label"], exclude_pk=locked.pk)
-        validate_version_dates(VersionDates.of(locked).replace(
-            **{k: v for k, v in fields.items() if k in ("issued_on", "revised_on", "next_review_on")}
-        ))
+        validate_version_dates(
+            VersionDates.of(locked).replace(
+                **{k: v for k, v in fields.items() if k in ("issued_on", "revised_on", "next_review_on")}
+            )
+        )
         if sections is not None:
             if any(not s.title.strip() for s in sections):
                 raise ValidationError(_("Chaque section doit avoir un titre."))
@@ -162,8 +196,15 @@ def version_update_draft(
 
 
 def version_record_approval(
-    *, version: PolicyVersion, actor: AbstractBaseUser | None, approved_on: dt.date, resolution_number: str,
-    approving_body: str = "", signatory: str = "", signed_on: dt.date | None = None, note: str = "",
+    *,
+    version: PolicyVersion,
+    actor: AbstractBaseUser | None,
+    approved_on: dt.date,
+    resolution_number: str,
+    approving_body: str = "",
+    signatory: str = "",
+    signed_on: dt.date | None = None,
+    note: str = "",
 ) -> PolicyVersion:
     """§7.1: the board adopts the policy; the approval needs its date and its resolution number."""
     _require_manager(actor)
@@ -191,13 +232,23 @@ def version_record_approval(
         if signatory.strip():
             locked.signatory = signatory.strip()
         locked.save()
-        record_event(version=locked, action=PolicyVersionEvent.Action.APPROVED, actor=actor,
-                     from_status=previous, to_status=locked.status, note=note or resolution_number)
+        record_event(
+            version=locked,
+            action=PolicyVersionEvent.Action.APPROVED,
+            actor=actor,
+            from_status=previous,
+            to_status=locked.status,
+            note=note or resolution_number,
+        )
     return locked
 
 
 def version_put_in_force(
-    *, version: PolicyVersion, actor: AbstractBaseUser | None, effective_on: dt.date | None = None, note: str = "",
+    *,
+    version: PolicyVersion,
+    actor: AbstractBaseUser | None,
+    effective_on: dt.date | None = None,
+    note: str = "",
 ) -> PolicyVersion:
     """§7.1/§7.3: an approved version comes into force and the previous one is superseded, together.
 
@@ -220,15 +271,26 @@ def version_put_in_force(
         if current is not None:
             current.status = Status.SUPERSEDED
             current.save(update_fields=["status", "updated_at"])
-            record_event(version=current, action=PolicyVersionEvent.Action.SUPERSEDED, actor=actor,
-                         from_status=Status.IN_FORCE, to_status=Status.SUPERSEDED,
-                         note=_("Remplacée par la version %(label)s") % {"label": locked.label})
+            record_event(
+                version=current,
+                action=PolicyVersionEvent.Action.SUPERSEDED,
+                actor=actor,
+                from_status=Status.IN_FORCE,
+                to_status=Status.SUPERSEDED,
+                note=_("Remplacée par la version %(label)s") % {"label": locked.label},
+            )
         previous = locked.status
         locked.status = Status.IN_FORCE
         locked.effective_on = effective_on
         locked.save(update_fields=["status", "effective_on", "updated_at"])
-        record_event(version=locked, action=PolicyVersionEvent.Action.PUT_IN_FORCE, actor=actor,
-                     from_status=previous, to_status=Status.IN_FORCE, note=note)
+        record_event(
+            version=locked,
+            action=PolicyVersionEvent.Action.PUT_IN_FORCE,
+            actor=actor,
+            from_status=previous,
+            to_status=Status.IN_FORCE,
+            note=note,
+        )
         hr = hr_direction()
         if hr is not None:
             notify_many(

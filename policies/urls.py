@@ -14,5 +14,9 @@ urlpatterns = [
     path("<str:number>/versions/<int:pk>/", views.version_detail, name="version"),
     path("<str:number>/versions/<int:pk>/modifier/", views.version_edit, name="version_edit"),
     path("<str:number>/versions/<int:pk>/approbation/", views.version_approve, name="version_approve"),
-    path("<str:number>/versions/<int:pk>/mise-en-vigueur/", views.version_put_in_force, name="version_put_in_force"),
+    path(
+        "<str:number>/versions/<int:pk>/mise-en-vigueur/",
+        views.version_put_in_force,
+        name="version_put_in_force",
+    ),
 ]

@@ -28,7 +28,13 @@ FIELD_LABELS = {
     "signed_on": "Date",
 }
 VERSION_FIELDS = (
-    "purpose", "issued_on", "revised_on", "approved_on", "signed_on", "approving_body", "resolution_number",
+    "purpose",
+    "issued_on",
+    "revised_on",
+    "approved_on",
+    "signed_on",
+    "approving_body",
+    "resolution_number",
     "signatory",
 )
 
@@ -54,7 +60,9 @@ class ImportResult:
         return self.policy_action != "unchanged" or self.version_action in ("created", "updated")
 
 
-def review_dates(doc: ParsedDocument, *, accept_date_fix: bool) -> tuple[dict[str, dt.date | None], list[str]]:
+def review_dates(
+    doc: ParsedDocument, *, accept_date_fix: bool
+) -> tuple[dict[str, dt.date | None], list[str]]:
     """The dates to store, and what was doubted about them."""
     dates = VersionDates(**{k: doc.dates.get(k) for k in FIELD_LABELS})
     problems = date_problems(dates)
@@ -69,8 +77,8 @@ def review_dates(doc: ParsedDocument, *, accept_date_fix: bool) -> tuple[dict[st
         if fix is not None and accept_date_fix:
             stored[name] = fix
             warnings.append(
-                f"{label} : {value.isoformat()} — {problem} Probable faute de frappe pour {fix.isoformat()} : "
-                f"corrigée en {fix.isoformat()} (--accept-date-fix)."
+                f"{label} : {value.isoformat()} — {problem} Probable faute de frappe pour "
+                f"{fix.isoformat()} : corrigée en {fix.isoformat()} (--accept-date-fix)."
             )
         elif fix is not None:
             stored[name] = None
@@ -148,23 +156,32 @@ def _write_policy(doc: ParsedDocument, result: ImportResult) -> Policy:
     if list(policy.related_policies.values_list("number", "title")) != related:
         policy.related_policies.all().delete()
         RelatedPolicy.objects.bulk_create(
-            RelatedPolicy(policy=policy, number=number, title=title, order=i) for i, (number, title) in enumerate(related)
+            RelatedPolicy(policy=policy, number=number, title=title, order=i)
+            for i, (number, title) in enumerate(related)
         )
         _mark_updated(result)
     laws = [(r.name[:400], r.citation[:100]) for r in doc.legal_references]
     if list(policy.legal_references.values_list("name", "citation")) != laws:
         policy.legal_references.all().delete()
         LegalReference.objects.bulk_create(
-            LegalReference(policy=policy, name=name, citation=citation, order=i) for i, (name, citation) in enumerate(laws)
+            LegalReference(policy=policy, name=name, citation=citation, order=i)
+            for i, (name, citation) in enumerate(laws)
         )
         _mark_updated(result)
     return policy
 
 
-def _write_version(doc: ParsedDocument, policy: Policy, values: dict, result: ImportResult, source: str) -> None:
+def _write_version(
+    doc: ParsedDocument, policy: Policy, values: dict, result: ImportResult, source: str
+) -> None:
     sections = _sections(doc)
     new_hash = compute_text_hash(values["purpose"], [(s.number, s.title, s.body) for s in sections])
-    draft = policy.versions.select_for_update().filter(status=PolicyVersion.Status.DRAFT).order_by("-created_at").first()
+    draft = (
+        policy.versions.select_for_update()
+        .filter(status=PolicyVersion.Status.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
     if draft is None:
         for adopted in policy.versions.filter(
             status__in=[PolicyVersion.Status.IN_FORCE, PolicyVersion.Status.APPROVED]
@@ -176,8 +193,13 @@ def _write_version(doc: ParsedDocument, policy: Policy, values: dict, result: Im
                 return
         draft = PolicyVersion.objects.create(policy=policy, label=_version_label(doc, policy, None), **values)
         replace_sections(version=draft, sections=sections)
-        record_event(version=draft, action=PolicyVersionEvent.Action.IMPORTED, actor=None,
-                     to_status=PolicyVersion.Status.DRAFT, note=source)
+        record_event(
+            version=draft,
+            action=PolicyVersionEvent.Action.IMPORTED,
+            actor=None,
+            to_status=PolicyVersion.Status.DRAFT,
+            note=source,
+        )
         result.version_action = "created"
     else:
         changed = [name for name, value in values.items() if getattr(draft, name) != value]
@@ -188,15 +210,25 @@ def _write_version(doc: ParsedDocument, policy: Policy, values: dict, result: Im
             draft.save()
             if not same_text:
                 replace_sections(version=draft, sections=sections)
-            record_event(version=draft, action=PolicyVersionEvent.Action.IMPORTED, actor=None,
-                         from_status=draft.status, to_status=draft.status, note=source)
+            record_event(
+                version=draft,
+                action=PolicyVersionEvent.Action.IMPORTED,
+                actor=None,
+                from_status=draft.status,
+                to_status=draft.status,
+                note=source,
+            )
             result.version_action = "updated"
     result.version = draft
     result.version_label = draft.label
 
 
 def import_document(
-    doc: ParsedDocument, *, accept_date_fix: bool = False, dry_run: bool = False, source: str = "",
+    doc: ParsedDocument,
+    *,
+    accept_date_fix: bool = False,
+    dry_run: bool = False,
+    source: str = "",
 ) -> ImportResult:
     """Create or update the policy and its draft version from a parsed document (§7.3)."""
     result = ImportResult(doc=doc, dry_run=dry_run, warnings=list(doc.warnings))

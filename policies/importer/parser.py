@@ -50,8 +50,18 @@ HEADER_DISPLAY = {
     "date": "Date",
 }
 # Fields a document of this family is expected to carry; a missing one is reported, not fatal.
-EXPECTED_HEADER = ("objet", "numero", "destinataires", "emise_par", "emise_le", "revisee_le",
-                   "approuvee_par", "signee_par", "approuvee_le", "date")
+EXPECTED_HEADER = (
+    "objet",
+    "numero",
+    "destinataires",
+    "emise_par",
+    "emise_le",
+    "revisee_le",
+    "approuvee_par",
+    "signee_par",
+    "approuvee_le",
+    "date",
+)
 
 _LABEL_RE = re.compile(
     "|".join(
@@ -330,8 +340,13 @@ def _parse_body(body: str, doc: ParsedDocument) -> None:
         # A page break in mid-sentence: the sentence goes on after the running header.
         last = next((x for x in reversed(target) if x != ""), "")
         if (
-            after_page_break and last and not bullet and not bold and not last.startswith("**")
-            and last[-1] not in ".:;!?»)" and line[:1].islower()
+            after_page_break
+            and last
+            and not bullet
+            and not bold
+            and not last.startswith("**")
+            and last[-1] not in ".:;!?»)"
+            and line[:1].islower()
         ):
             while target and target[-1] == "":
                 target.pop()
@@ -364,11 +379,14 @@ def _check_numbering(doc: ParsedDocument) -> None:
         else:
             parent = ".".join(parts[:-1])
             if parent not in seen:
-                doc.warnings.append(f"Numérotation : la sous-section {section.number} n'a pas de section {parent}.")
+                doc.warnings.append(
+                    f"Numérotation : la sous-section {section.number} n'a pas de section {parent}."
+                )
             expected = last_child.get(parent, 0) + 1
             if int(parts[-1]) != expected:
                 doc.warnings.append(
-                    f"Numérotation : la sous-section {section.number} arrive là où {parent}.{expected} était attendue."
+                    f"Numérotation : la sous-section {section.number} arrive là où "
+                    f"{parent}.{expected} était attendue."
                 )
             last_child[parent] = int(parts[-1])
         if section.number in seen:
@@ -422,8 +440,12 @@ def _find_foundations(doc: ParsedDocument) -> None:
 
 
 def _read_dates(doc: ParsedDocument) -> None:
-    for key, target in (("emise_le", "issued_on"), ("revisee_le", "revised_on"),
-                        ("approuvee_le", "approved_on"), ("date", "signed_on")):
+    for key, target in (
+        ("emise_le", "issued_on"),
+        ("revisee_le", "revised_on"),
+        ("approuvee_le", "approved_on"),
+        ("date", "signed_on"),
+    ):
         raw = doc.header.get(key, "")
         value = parse_date(raw) if raw else None
         if raw and value is None:
@@ -468,7 +490,9 @@ def parse_document(text: str) -> ParsedDocument:
         section.title = sentence_case(section.title, acronyms)
         for line in section.lines:
             if "<" in line and re.search(r"</?[a-z][^>]*>", line, re.IGNORECASE):
-                doc.warnings.append(f"Balise HTML laissée telle quelle (affichée comme du texte) en {section.number}.")
+                doc.warnings.append(
+                    f"Balise HTML gardée comme du texte en {section.number}."
+                )
                 break
     _find_foundations(doc)
     _read_dates(doc)

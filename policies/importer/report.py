@@ -47,9 +47,11 @@ def outcome_lines(result: ImportResult) -> list[str]:
     lines += [f"  ! {w}" for w in result.warnings] or ["  (aucun)"]
     lines.append("")
     prefix = "Simulation (--dry-run), rien n'est enregistré : " if result.dry_run else "Résultat : "
-    policy = {"created": "politique créée", "updated": "politique mise à jour", "unchanged": "politique inchangée"}[
-        result.policy_action
-    ]
+    policy = {
+        "created": "politique créée",
+        "updated": "politique mise à jour",
+        "unchanged": "politique inchangée",
+    }[result.policy_action]
     if result.version_action == "identical":
         version = f"texte identique à la version {result.identical_to}, aucun brouillon créé"
     else:

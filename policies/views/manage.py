@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import services
 from ..forms import (
     ApprovalForm,
     DraftForm,
@@ -21,12 +22,6 @@ from ..forms import (
 )
 from ..models import PolicyVersion
 from ..selectors import can_manage_policies, get_policy_for, get_version_for, versions_visible_to
-from ..services import (
-    version_create_draft,
-    version_put_in_force,
-    version_record_approval,
-    version_update_draft,
-)
 
 
 def _require_manager(request) -> None:
@@ -39,8 +34,11 @@ def _manageable_version(request, number: str, pk: int, status: str) -> PolicyVer
     version = get_version_for(request.user, number, pk)
     _require_manager(request)
     if version.status != status:
-        messages.error(request, _("Cette action ne s'applique pas à une version « %(status)s ».")
-                       % {"status": version.get_status_display()})
+        messages.error(
+            request,
+            _("Cette action ne s'applique pas à une version « %(status)s ».")
+            % {"status": version.get_status_display()},
+        )
         raise _WrongStatus(version)
     return version
 
@@ -66,8 +64,11 @@ def manage(request):
         .order_by("policy__number", "-created_at")
     )
     page = Paginator(versions, 50).get_page(request.GET.get("page"))
-    return render(request, "policies/manage.html", {"page_obj": page, "versions": page.object_list,
-                                                    "new_form": NewDraftForm()})
+    return render(
+        request,
+        "policies/manage.html",
+        {"page_obj": page, "versions": page.object_list, "new_form": NewDraftForm()},
+    )
 
 
 @require_POST
@@ -77,7 +78,9 @@ def version_new(request, number: str):
     form = NewDraftForm(request.POST)
     if form.is_valid():
         try:
-            draft = version_create_draft(policy=policy, actor=request.user, label=form.cleaned_data["label"])
+            draft = services.version_create_draft(
+                policy=policy, actor=request.user, label=form.cleaned_data["label"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -97,7 +100,7 @@ def version_edit(request, number: str, pk: int):
     formset = SectionFormSet(request.POST or None, initial=section_initial(version), prefix="sections")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            version_update_draft(
+            services.version_update_draft(
                 version=version,
                 actor=request.user,
                 fields={name: form.cleaned_data[name] for name in DraftForm.Meta.fields},
@@ -108,7 +111,9 @@ def version_edit(request, number: str, pk: int):
         else:
             messages.success(request, _("Brouillon enregistré."))
             return redirect("policies:version_edit", version.policy.number, version.pk)
-    return render(request, "policies/version_edit.html", {"version": version, "form": form, "formset": formset})
+    return render(
+        request, "policies/version_edit.html", {"version": version, "form": form, "formset": formset}
+    )
 
 
 def version_approve(request, number: str, pk: int):
@@ -119,7 +124,7 @@ def version_approve(request, number: str, pk: int):
     form = ApprovalForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
         try:
-            version_record_approval(version=version, actor=request.user, **form.cleaned_data)
+            services.version_record_approval(version=version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -137,11 +142,12 @@ def version_put_in_force(request, number: str, pk: int):
     current = version.policy.versions.filter(status=PolicyVersion.Status.IN_FORCE).first()
     if request.method == "POST" and form.is_valid():
         try:
-            version_put_in_force(version=version, actor=request.user, **form.cleaned_data)
+            services.version_put_in_force(version=version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("La version %(label)s est en vigueur.") % {"label": version.label})
             return redirect(version.policy.get_absolute_url())
-    return render(request, "policies/version_put_in_force.html",
-                  {"version": version, "form": form, "current": current})
+    return render(
+        request, "policies/version_put_in_force.html", {"version": version, "form": form, "current": current}
+    )

@@ -15,8 +15,8 @@ from ..selectors import (
     get_version_for,
     other_versions,
     policies_visible_to,
-    portal_policy_numbers,
     reading_version_for,
+    related_policies_of,
     version_in_force,
     versions_visible_to,
 )
@@ -37,8 +37,6 @@ def policy_list(request):
 
 def _reading(request, version: PolicyVersion):
     policy = version.policy
-    related = list(policy.related_policies.all())
-    present = portal_policy_numbers([r.number for r in related])
     sections = list(version.sections.all())
     context = {
         "policy": policy,
@@ -46,7 +44,7 @@ def _reading(request, version: PolicyVersion):
         "sections": sections,
         "main_sections": [s for s in sections if not s.is_annex],
         "annexes": [s for s in sections if s.is_annex],
-        "related": [(r, r.number in present) for r in related],
+        "related": related_policies_of(policy),
         "legal_references": list(policy.legal_references.all()),
         "others": list(other_versions(request.user, version)),
         "can_manage": can_manage_policies(request.user),
@@ -74,7 +72,7 @@ def _int_or_404(value: str | None) -> int | None:
 
 
 def version_compare(request, number: str):
-    """Two versions side by side: ?de=<older>&a=<newer>; by default the version in force and the one before."""
+    """Two versions side by side: ?de=<older>&a=<newer>; by default the one in force and the one before."""
     policy = get_policy_for(request.user, number)
     versions = (
         versions_visible_to(request.user)

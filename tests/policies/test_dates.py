@@ -11,8 +11,14 @@ D = dt.date
 
 
 def test_consistent_dates_pass():
-    dates = VersionDates(issued_on=D(2017, 1, 21), revised_on=D(2018, 3, 12), approved_on=D(2018, 5, 25),
-                         signed_on=D(2018, 7, 5), effective_on=D(2018, 7, 5), next_review_on=D(2021, 7, 5))
+    dates = VersionDates(
+        issued_on=D(2017, 1, 21),
+        revised_on=D(2018, 3, 12),
+        approved_on=D(2018, 5, 25),
+        signed_on=D(2018, 7, 5),
+        effective_on=D(2018, 7, 5),
+        next_review_on=D(2021, 7, 5),
+    )
     assert date_problems(dates) == {}
     validate_version_dates(dates)
 
@@ -52,8 +58,12 @@ def test_effective_before_approval_is_refused():
 
 
 def test_probable_correction_of_a_swapped_year():
-    dates = VersionDates(issued_on=D(2017, 1, 21), revised_on=D(2018, 3, 12), approved_on=D(2108, 5, 25),
-                         signed_on=D(2018, 7, 5))
+    dates = VersionDates(
+        issued_on=D(2017, 1, 21),
+        revised_on=D(2018, 3, 12),
+        approved_on=D(2108, 5, 25),
+        signed_on=D(2018, 7, 5),
+    )
     assert probable_correction(dates, "approved_on") == D(2018, 5, 25)
 
 

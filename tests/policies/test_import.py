@@ -61,7 +61,7 @@ Les gestionnaires s'assurent que leur équipe connaît la politique.
 **ANNEXE A : ENGAGEMENT DE CONFIDENTIALITÉ**
 
 Je m'engage à protéger l'information du CHUM.
-"""
+"""  # noqa: E501
 
 
 @pytest.fixture
@@ -83,8 +83,25 @@ def test_seed_sections_in_order(seed_text):
     assert doc.errors == []
     numbers = [s.number for s in doc.sections]
     assert numbers == [
-        "1", "2", "3", "4", "5", "6", "6.1", "6.2", "6.3",
-        "7", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8", "Annexe 1",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "6.1",
+        "6.2",
+        "6.3",
+        "7",
+        "7.1",
+        "7.2",
+        "7.3",
+        "7.4",
+        "7.5",
+        "7.6",
+        "7.7",
+        "7.8",
+        "Annexe 1",
     ]
     assert [s.level for s in doc.sections[:9]] == [1, 1, 1, 1, 1, 1, 2, 2, 2]
     annex = doc.sections[-1]
@@ -109,7 +126,10 @@ def test_seed_bodies_are_clean(seed_text):
     assert definitions.body.startswith("**Médias sociaux**")
     # The term after a page break is kept in §4, not lost with the running header.
     assert "**Visiteur**" in definitions.body
-    assert "**Devoir d'agir au mieux de son jugement**" in next(s for s in doc.sections if s.number == "6.2").body
+    assert (
+        "**Devoir d'agir au mieux de son jugement**"
+        in next(s for s in doc.sections if s.number == "6.2").body
+    )
 
 
 def test_seed_header_fields(seed_text):
@@ -150,7 +170,10 @@ def test_other_document_of_the_family():
     assert doc.foundations_section.startswith("3.")
     # The sentence cut by a page break is joined again; no running header is left.
     responsible = next(s for s in doc.sections if s.number == "4.1")
-    assert responsible.body == "- Coordonne la mise en œuvre de la politique et veille à ce que les mesures soient appliquées."
+    assert (
+        responsible.body
+        == "- Coordonne la mise en œuvre de la politique et veille à ce que les mesures soient appliquées."
+    )
     assert all("OBJET" not in s.body and "20 115" not in s.body for s in doc.sections)
     assert any("Révisée le" in w and "absent" in w for w in doc.warnings)
     assert doc.dates["revised_on"] is None
@@ -180,7 +203,12 @@ def test_seed_import_flags_the_2108_date_and_leaves_it_empty(seed_text):
     assert list(version.sections.order_by("order").values_list("number", flat=True))[-1] == "Annexe 1"
     policy = Policy.objects.get()
     assert policy.number == "10974" and policy.display_number == "10\u00a0974"
-    assert list(RelatedPolicy.objects.values_list("number", flat=True)) == ["10940", "65930", "10973", "65160"]
+    assert list(RelatedPolicy.objects.values_list("number", flat=True)) == [
+        "10940",
+        "65930",
+        "10973",
+        "65160",
+    ]
     assert LegalReference.objects.count() == 2
 
 
@@ -228,8 +256,13 @@ def test_no_draft_when_the_version_in_force_has_the_same_text(seed_text):
     assert result.version_action == "identical"
     assert PolicyVersion.objects.count() == 1
     # A revised text gives a new draft beside the version in force.
-    result = import_document(parse_document(seed_text.replace("Révisée le :</b> 2018-03-12", "Révisée le :</b> 2019-03-12")
-                                            .replace("Anime les médias sociaux", "Anime et surveille les médias sociaux")))
+    result = import_document(
+        parse_document(
+            seed_text.replace("Révisée le :</b> 2018-03-12", "Révisée le :</b> 2019-03-12").replace(
+                "Anime les médias sociaux", "Anime et surveille les médias sociaux"
+            )
+        )
+    )
     assert result.version_action == "created"
     assert PolicyVersion.objects.filter(status=PolicyVersion.Status.DRAFT).get().label == "2019-03-12"
 
@@ -241,7 +274,15 @@ def test_other_document_imports(org):
     policy = Policy.objects.get(number="20115")
     version = policy.versions.get()
     assert version.revised_on is None and version.approved_on == dt.date(2020, 4, 14)
-    assert list(version.sections.values_list("number", flat=True)) == ["1", "2", "3", "4", "4.1", "4.2", "Annexe A"]
+    assert list(version.sections.values_list("number", flat=True)) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "4.1",
+        "4.2",
+        "Annexe A",
+    ]
     assert list(policy.related_policies.values_list("number", flat=True)) == ["65160"]
 
 

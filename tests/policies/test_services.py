@@ -41,7 +41,9 @@ def test_full_lifecycle_supersedes_the_previous_version(org, django_capture_on_c
     new.refresh_from_db()
     assert (old.status, new.status) == (S.SUPERSEDED, S.IN_FORCE)
     assert new.effective_on == dt.date(2018, 7, 5)
-    actions = list(PolicyVersionEvent.objects.filter(version=new).values_list("action", "from_status", "to_status"))
+    actions = list(
+        PolicyVersionEvent.objects.filter(version=new).values_list("action", "from_status", "to_status")
+    )
     assert actions == [("approved", "draft", "approved"), ("in_force", "approved", "in_force")]
     assert PolicyVersionEvent.objects.filter(version=old, action="superseded", actor=diane).exists()
 
@@ -59,7 +61,9 @@ def test_hr_leads_are_told_of_a_new_version_in_force(org):
 def test_approval_needs_resolution_and_date(org):
     version = make_version()
     with pytest.raises(ValidationError) as exc:
-        version_record_approval(version=version, actor=org.user("diane"), approved_on=None, resolution_number=" ")
+        version_record_approval(
+            version=version, actor=org.user("diane"), approved_on=None, resolution_number=" "
+        )
     assert set(exc.value.error_dict) == {"approved_on", "resolution_number"}
     version.refresh_from_db()
     assert version.status == S.DRAFT
@@ -115,14 +119,22 @@ def test_one_version_in_force_is_enforced_by_the_database():
 def test_edit_draft_replaces_sections_and_checks_dates(org):
     diane = org.user("diane")
     draft = make_version()
-    version_update_draft(version=draft, actor=diane, fields={"purpose": "Nouveau but", "label": "2024"}, sections=[
-        SectionData("1", "Un", "Texte un"), SectionData("1.1", "Sous", "Texte", level=2),
-        SectionData("Annexe 1", "Nétiquette", "- règle", is_annex=True),
-    ])
+    version_update_draft(
+        version=draft,
+        actor=diane,
+        fields={"purpose": "Nouveau but", "label": "2024"},
+        sections=[
+            SectionData("1", "Un", "Texte un"),
+            SectionData("1.1", "Sous", "Texte", level=2),
+            SectionData("Annexe 1", "Nétiquette", "- règle", is_annex=True),
+        ],
+    )
     draft.refresh_from_db()
     assert draft.purpose == "Nouveau but" and draft.label == "2024"
     assert list(draft.sections.values_list("order", "number", "level", "is_annex")) == [
-        (1, "1", 1, False), (2, "1.1", 2, False), (3, "Annexe 1", 1, True),
+        (1, "1", 1, False),
+        (2, "1.1", 2, False),
+        (3, "Annexe 1", 1, True),
     ]
     with pytest.raises(ValidationError):
         version_update_draft(version=draft, actor=diane, fields={"revised_on": dt.date(2010, 1, 1)})

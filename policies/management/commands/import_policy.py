@@ -1,4 +1,4 @@
-"""manage.py import_policy FILE [--dry-run] [--accept-date-fix]: read a policy document into a draft (§7.3)."""
+"""manage.py import_policy FILE [--dry-run] [--accept-date-fix]: a policy document into a draft (§7.3)."""
 
 from pathlib import Path
 
@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="Afficher ce qui serait fait, sans rien enregistrer.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Afficher ce qui serait fait, sans rien enregistrer."
+        )
         parser.add_argument(
             "--accept-date-fix",
             action="store_true",
