@@ -48,7 +48,8 @@ def build_chart(points: list[Point]) -> Chart | None:
     grid = [{"y": round(_y(rate), 1), "label": f"{rate} %"} for rate in (0, 25, 50, 75, 100)]
     picks = sorted({0, count // 2, count - 1})
     labels = [
-        {"x": coords[i][0], "text": date_format(points[i].day, "j M"), "anchor": _anchor(i, count)} for i in picks
+        {"x": coords[i][0], "text": date_format(points[i].day, "j M"), "anchor": _anchor(i, count)}
+        for i in picks
     ]
     # Dots only when they stay readable.
     dots = [{"x": x, "y": y} for x, y in coords] if count <= 45 else []

@@ -27,7 +27,9 @@ class CampaignForm(forms.Form):
         help_text=_("Seules les versions en vigueur qui exigent une prise de connaissance sont proposées."),
     )
     audience = forms.ChoiceField(
-        label=_("Public"), choices=Campaign.Audience.choices, widget=forms.RadioSelect,
+        label=_("Public"),
+        choices=Campaign.Audience.choices,
+        widget=forms.RadioSelect,
         initial=Campaign.Audience.INSTITUTION,
     )
     directions = forms.ModelMultipleChoiceField(
@@ -77,10 +79,7 @@ class AcknowledgeForm(forms.Form):
 
 def attestation_statement(version: PolicyVersion) -> str:
     return str(
-        _(
-            "J'atteste avoir lu la politique %(number)s, version %(label)s, "
-            "et je m'engage à la respecter."
-        )
+        _("J'atteste avoir lu la politique %(number)s, version %(label)s, et je m'engage à la respecter.")
         % {"number": version.policy.display_number, "label": version.label}
     )
 

@@ -36,18 +36,26 @@ def panels(request) -> list[dict]:
                 profile__is_active=True,
                 campaign__status=Campaign.Status.LAUNCHED,
             )
-            .values(campaign_pk=F("campaign_id"), title=F("campaign__title"), due_on=F("campaign__due_on"))
+            .values(campaign_pk=F("campaign_id"), title=F("campaign__title"), due=F("campaign__due_on"))
             .annotate(total=Count("pk"), done=Count("pk", filter=Q(satisfied_at__isnull=False)))
-            .order_by("due_on", "campaign_pk")[:SHOWN]
+            .order_by("due", "campaign_pk")[:SHOWN]
         )
         if teams:
-            out.append({"title": _("Prises de connaissance de votre équipe"), "template": "campaigns/_home_team.html",
-                        "teams": teams})
+            out.append(
+                {
+                    "title": _("Prises de connaissance de votre équipe"),
+                    "template": "campaigns/_home_team.html",
+                    "teams": teams,
+                }
+            )
     if roles.is_hr:
         # One query: campaigns being launched or running.
         running = list(
-            Campaign.objects.filter(status__in=[Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED])
-            .order_by("due_on", "pk")[:SHOWN]
+            Campaign.objects.filter(
+                status__in=[Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED]
+            ).order_by("due_on", "pk")[:SHOWN]
         )
-        out.append({"title": _("Campagnes en cours"), "template": "campaigns/_home_hr.html", "campaigns": running})
+        out.append(
+            {"title": _("Campagnes en cours"), "template": "campaigns/_home_hr.html", "campaigns": running}
+        )
     return out

@@ -20,10 +20,15 @@ class Campaign(models.Model):
         CLOSED = "closed", _("Fermée")
 
     version = models.ForeignKey(
-        "policies.PolicyVersion", verbose_name=_("version"), on_delete=models.PROTECT, related_name="campaigns"
+        "policies.PolicyVersion",
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
     )
     title = models.CharField(_("titre"), max_length=200)
-    audience = models.CharField(_("public"), max_length=12, choices=Audience.choices, default=Audience.INSTITUTION)
+    audience = models.CharField(
+        _("public"), max_length=12, choices=Audience.choices, default=Audience.INSTITUTION
+    )
     # A targeted audience is the staff of the chosen directions (if any) in the chosen categories (if any).
     directions = models.ManyToManyField(
         "portal.Direction", verbose_name=_("directions"), blank=True, related_name="+"
@@ -55,7 +60,9 @@ class Campaign(models.Model):
     launch_finished_at = models.DateTimeField(_("lancement terminé le"), null=True, blank=True)
     last_reminder_on = models.DateField(_("dernier rappel le"), null=True, blank=True)
     # Claimed once by the task that tells every manager who in their team has not confirmed.
-    overdue_notices_sent_at = models.DateTimeField(_("avis aux gestionnaires envoyés le"), null=True, blank=True)
+    overdue_notices_sent_at = models.DateTimeField(
+        _("avis aux gestionnaires envoyés le"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("fermée le"), null=True, blank=True)
 
     class Meta:
@@ -64,18 +71,20 @@ class Campaign(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "version"])]
         constraints = [
-            models.CheckConstraint(condition=Q(reminder_every_days__gte=1), name="campaign_reminder_rhythm_positive"),
+            models.CheckConstraint(
+                condition=Q(reminder_every_days__gte=1), name="campaign_reminder_rhythm_positive"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} – {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", args=[self.pk])
+
     @property
     def reference(self) -> str:
         return f"CAMP-{self.pk:04d}" if self.pk else "CAMP"
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -92,7 +101,9 @@ class CampaignEvent(models.Model):
     """One row per change of a campaign's status (who, when, from, to, note)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     note = models.CharField(max_length=300, blank=True)
@@ -102,6 +113,9 @@ class CampaignEvent(models.Model):
         verbose_name = _("événement de campagne")
         verbose_name_plural = _("événements de campagne")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.from_status or '-'} → {self.to_status}"
 
     @staticmethod
     def _label(status: str) -> str:
@@ -129,6 +143,8 @@ class AcknowledgementRequest(models.Model):
     notified_at = models.DateTimeField(_("avisée le"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("dernier rappel le"), null=True, blank=True)
     satisfied_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    # Local day of satisfied_at: the completion-over-time chart groups on a plain column.
+    satisfied_on = models.DateField(_("jour de confirmation"), null=True, blank=True)
     acknowledgement = models.ForeignKey(
         "policies.Acknowledgement",
         null=True,
@@ -145,13 +161,15 @@ class AcknowledgementRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "profile"], name="ackrequest_once_per_campaign"),
             models.CheckConstraint(
-                condition=Q(satisfied_at__isnull=True) | Q(acknowledgement__isnull=False),
+                condition=Q(satisfied_at__isnull=True, satisfied_on__isnull=True)
+                | Q(satisfied_at__isnull=False, satisfied_on__isnull=False, acknowledgement__isnull=False),
                 name="ackrequest_satisfied_by_acknowledgement",
             ),
         ]
         indexes = [
             models.Index(fields=["campaign", "satisfied_at", "due_on"], name="ackrequest_campaign_state"),
             models.Index(fields=["profile", "satisfied_at"], name="ackrequest_profile_open"),
+            models.Index(fields=["campaign", "satisfied_on"], name="ackrequest_campaign_day"),
         ]
 
     def __str__(self) -> str:
@@ -176,4 +194,9 @@ class ManagerFollowUp(models.Model):
     class Meta:
         verbose_name = _("suivi du gestionnaire")
         verbose_name_plural = _("suivis des gestionnaires")
-        constraints = [models.UniqueConstraint(fields=["campaign", "manager"], name="followup_once_per_manager")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "manager"], name="followup_once_per_manager")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} – {self.manager_id}"

@@ -83,7 +83,9 @@ def notify_bulk(*, kind: str, target: models.Model, messages: Iterable[Message])
     if not messages:
         return []
     spec = get_kind(kind)
-    digest_ids = _digest_user_ids([m.recipient_id for m in messages]) if spec.reminder and not spec.urgent else set()
+    digest_ids = (
+        _digest_user_ids([m.recipient_id for m in messages]) if spec.reminder and not spec.urgent else set()
+    )
     target_type = ContentType.objects.get_for_model(target)
     reference = str(getattr(target, "reference", "") or f"{target._meta.verbose_name} #{target.pk}")[:60]
     default_link = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
@@ -101,7 +103,9 @@ def notify_bulk(*, kind: str, target: models.Model, messages: Iterable[Message])
                 link=(message.link or default_link)[:300],
                 context=message.context,
                 digest=to_digest,
-                email_status=Notification.EmailStatus.DIGEST if to_digest else Notification.EmailStatus.PENDING,
+                email_status=Notification.EmailStatus.DIGEST
+                if to_digest
+                else Notification.EmailStatus.PENDING,
             )
         )
     created = Notification.objects.bulk_create(rows, batch_size=INSERT_BATCH)

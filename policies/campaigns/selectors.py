@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from policies.models import PolicyVersion
+from portal.models import Direction, StaffProfile
 from portal.roles import roles_for
 
 from .models import AcknowledgementRequest, Campaign
@@ -51,7 +52,9 @@ def campaigns_visible_to(user: AbstractBaseUser) -> QuerySet[Campaign]:
     condition = _scope_filter(user)
     if condition is None:
         return campaigns.none()
-    in_scope = AcknowledgementRequest.objects.filter(condition, campaign=OuterRef("pk"), profile__is_active=True)
+    in_scope = AcknowledgementRequest.objects.filter(
+        condition, campaign=OuterRef("pk"), profile__is_active=True
+    )
     return campaigns.filter(Exists(in_scope), status__in=VISIBLE_STATUSES)
 
 
@@ -155,53 +158,94 @@ def completion_summary(requests: QuerySet[AcknowledgementRequest], today: date |
     return Summary(figures["total"], figures["done"], figures["overdue"])
 
 
-def _with_rates(rows) -> list[dict]:
-    out = []
-    for row in rows:
-        row = dict(row)
-        row["pending"] = row["total"] - row["done"]
-        row["rate"] = _rate(row["done"], row["total"])
-        out.append(row)
-    return out
+@dataclass
+class Group:
+    """Figures of one direction or one manager's direct reports."""
+
+    pk: int | None
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    code: str = ""
+    name: str = ""
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+    @property
+    def rate(self) -> float:
+        return _rate(self.done, self.total)
 
 
-def completion_by_direction(requests: QuerySet[AcknowledgementRequest], today: date | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class Figures:
+    summary: Summary
+    by_direction: list[Group]
+    by_manager: list[Group]
+
+
+def dashboard_figures(requests: QuerySet[AcknowledgementRequest], today: date | None = None) -> Figures:
+    """Overall, per-direction and per-manager figures from ONE grouped query.
+
+    Requests are grouped by (direction, manager): a few hundred rows at institution scale, summed
+    here. Managers come lowest completion first; their names are fetched for the page shown only
+    (see `name_groups`).
+    """
     today = today or timezone.localdate()
     rows = (
-        requests.values(
-            direction_id=F("profile__direction_id"),
-            code=F("profile__direction__code"),
-            name_fr=F("profile__direction__name_fr"),
-            name_en=F("profile__direction__name_en"),
-        )
-        .annotate(total=Count("pk"), done=Count("pk", filter=DONE), overdue=Count("pk", filter=_overdue(today)))
-        .order_by("code")
-    )
-    return _with_rates(rows)
-
-
-def completion_by_manager(requests: QuerySet[AcknowledgementRequest], today: date | None = None) -> QuerySet:
-    """One row per manager (their direct reports), lowest completion first; paginate it."""
-    today = today or timezone.localdate()
-    return (
-        requests.values(
-            manager_id=F("profile__manager_id"),
-            first_name=F("profile__manager__user__first_name"),
-            last_name=F("profile__manager__user__last_name"),
-            employee_number=F("profile__manager__employee_number"),
-        )
+        requests.values_list("profile__direction_id", "profile__manager_id")
         .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=DONE),
-            overdue=Count("pk", filter=_overdue(today)),
-            ratio=Cast(Count("pk", filter=DONE), FloatField()) / Cast(Count("pk"), FloatField()),
+            total=Count("pk"), done=Count("pk", filter=DONE), overdue=Count("pk", filter=_overdue(today))
         )
-        .order_by("ratio", "last_name", "first_name", "manager_id")
+        .order_by()
     )
+    directions: dict[int, Group] = {}
+    managers: dict[int | None, Group] = {}
+    total = done = overdue = 0
+    for direction_id, manager_id, n, d, o in rows:
+        total, done, overdue = total + n, done + d, overdue + o
+        for bucket, key in ((directions, direction_id), (managers, manager_id)):
+            group = bucket.get(key)
+            if group is None:
+                group = bucket[key] = Group(key)
+            group.total += n
+            group.done += d
+            group.overdue += o
+    by_direction = list(directions.values())
+    if by_direction:
+        names = {
+            pk: (code, name_fr, name_en)
+            for pk, code, name_fr, name_en in Direction.objects.filter(pk__in=directions).values_list(
+                "pk", "code", "name_fr", "name_en"
+            )
+        }
+        english = (get_language() or "fr").startswith("en")
+        for group in by_direction:
+            code, name_fr, name_en = names.get(group.pk, ("?", "", ""))
+            group.code, group.name = code, (name_en if english and name_en else name_fr)
+        by_direction.sort(key=lambda g: g.code)
+    # People without a manager last; otherwise lowest completion first.
+    by_manager = sorted(
+        managers.values(), key=lambda g: (g.pk is None, g.done / g.total if g.total else 0, g.pk or 0)
+    )
+    return Figures(Summary(total, done, overdue), by_direction, by_manager)
 
 
-def manager_rows(page_rows) -> list[dict]:
-    return _with_rates(page_rows)
+def name_managers(groups: list[Group]) -> list[Group]:
+    """Fill the names of the managers of one page of groups (one query)."""
+    ids = [g.pk for g in groups if g.pk is not None]
+    names = {
+        pk: (number, first, last)
+        for pk, number, first, last in StaffProfile.objects.filter(pk__in=ids).values_list(
+            "pk", "employee_number", "user__first_name", "user__last_name"
+        )
+    }
+    for group in groups:
+        if group.pk in names:
+            number, first, last = names[group.pk]
+            group.code, group.name = number, f"{last}, {first}".strip(", ")
+    return groups
 
 
 @dataclass(frozen=True)
@@ -214,10 +258,11 @@ class Point:
 def completion_over_time(
     campaign: Campaign, requests: QuerySet[AcknowledgementRequest], total: int, today: date | None = None
 ) -> list[Point]:
-    """Cumulative confirmations per day since the launch, from the confirmation times (one query).
+    """Cumulative confirmations per day since the launch (one query on the confirmation day column).
 
-    Confirmations older than the launch (people who had already confirmed) count on launch day.
-    The rate is against today's audience, so people who left do not drag the curve.
+    Computed from the confirmations themselves rather than from stored snapshots: always exact,
+    nothing to schedule. Confirmations older than the launch (people who had already confirmed)
+    count on launch day. The rate is against today's audience, so people who left do not drag it.
     """
     today = today or timezone.localdate()
     if campaign.launched_at is None:
@@ -227,16 +272,14 @@ def completion_over_time(
     if end < start:
         end = start
     per_day = dict(
-        requests.filter(DONE)
-        .annotate(day=TruncDate("satisfied_at"))
-        .values("day")
+        requests.filter(satisfied_on__isnull=False)
+        .values("satisfied_on")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("day", "n")
+        .values_list("satisfied_on", "n")
     )
-    before = sum(n for day, n in per_day.items() if day < start)
+    done = sum(n for day, n in per_day.items() if day < start)
     points = []
-    done = before
     day = start
     while day <= end:
         done += per_day.get(day, 0)
@@ -272,9 +315,9 @@ def people(
         requests = requests.filter(satisfied_at__isnull=True)
     elif status == STATUS_OVERDUE:
         requests = requests.filter(_overdue(today))
-    return requests.select_related(
-        "profile__user", "profile__direction", "profile__manager__user"
-    ).order_by("profile__user__last_name", "profile__user__first_name", "pk")
+    return requests.select_related("profile__user", "profile__direction", "profile__manager__user").order_by(
+        "profile__user__last_name", "profile__user__first_name", "pk"
+    )
 
 
 def status_of(request: AcknowledgementRequest, today: date | None = None) -> str:

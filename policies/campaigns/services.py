@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +78,9 @@ def _covers(campaign: Campaign, direction_ids: set[int], profile: dict) -> bool:
 
 def _require_hr(user: AbstractBaseUser) -> None:
     if not roles_for(user).is_hr:
-        raise PermissionDenied(_("Seules les ressources humaines gèrent les campagnes de prise de connaissance."))
+        raise PermissionDenied(
+            _("Seules les ressources humaines gèrent les campagnes de prise de connaissance.")
+        )
 
 
 def _check_version(version: PolicyVersion) -> None:
@@ -89,7 +91,9 @@ def _check_version(version: PolicyVersion) -> None:
 
 
 def _event(campaign: Campaign, actor: AbstractBaseUser | None, old: str, new: str, note: str = "") -> None:
-    CampaignEvent.objects.create(campaign=campaign, actor=actor, from_status=old, to_status=new, note=note[:300])
+    CampaignEvent.objects.create(
+        campaign=campaign, actor=actor, from_status=old, to_status=new, note=note[:300]
+    )
 
 
 def campaign_create(
@@ -159,9 +163,7 @@ def campaign_launch(*, campaign: Campaign, actor: AbstractBaseUser) -> Campaign:
         campaign.launched_at = timezone.now()
         campaign.launch_total = audience_profiles(campaign).count()
         campaign.launch_done = 0
-        campaign.save(
-            update_fields=["status", "launched_by", "launched_at", "launch_total", "launch_done"]
-        )
+        campaign.save(update_fields=["status", "launched_by", "launched_at", "launch_total", "launch_done"])
         _event(campaign, actor, old, campaign.status)
         transaction.on_commit(lambda: _enqueue_launch(campaign.pk))
     return campaign
@@ -207,6 +209,7 @@ def _write_requests(
                 due_on=due_on_for(profile_id),
                 acknowledgement_id=ack[0] if ack else None,
                 satisfied_at=ack[1] if ack else None,
+                satisfied_on=timezone.localdate(ack[1]) if ack else None,
             )
         )
     AcknowledgementRequest.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
@@ -226,12 +229,17 @@ def _write_requests(
             for pk, profile_id, due in to_notify
         ),
     )
-    AcknowledgementRequest.objects.filter(pk__in=[pk for pk, _p, _d in to_notify]).update(notified_at=timezone.now())
+    AcknowledgementRequest.objects.filter(pk__in=[pk for pk, _p, _d in to_notify]).update(
+        notified_at=timezone.now()
+    )
     return len(rows), len(to_notify)
 
 
 def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> int:
-    """The launch task's body: safe to run again (it only fills what is missing). Returns requests notified."""
+    """The launch task's body: safe to run again (it only fills what is missing).
+
+    Returns how many requests were notified by this run.
+    """
     campaign = Campaign.objects.select_related("version").filter(pk=campaign_id).first()
     if campaign is None or campaign.status not in (Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED):
         return 0
@@ -252,7 +260,9 @@ def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> 
             campaign.status = Campaign.Status.LAUNCHED
             campaign.launch_finished_at = timezone.now()
             campaign.save(update_fields=["status", "launch_finished_at"])
-            _event(campaign, None, Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED, f"{done} / {notified}")
+            _event(
+                campaign, None, Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED, f"{done} / {notified}"
+            )
             if campaign.launched_by_id:
                 notify_bulk(
                     kind=KIND_LAUNCHED,
@@ -312,7 +322,11 @@ def acknowledgement_record(
         )
         AcknowledgementRequest.objects.filter(
             profile__user=user, campaign__version=version, satisfied_at=None
-        ).update(satisfied_at=ack.acknowledged_at, acknowledgement=ack)
+        ).update(
+            satisfied_at=ack.acknowledged_at,
+            satisfied_on=timezone.localdate(ack.acknowledged_at),
+            acknowledgement=ack,
+        )
     return ack
 
 
@@ -320,7 +334,9 @@ def acknowledgement_record(
 
 
 def _open_requests(campaign: Campaign) -> QuerySet[AcknowledgementRequest]:
-    return AcknowledgementRequest.objects.filter(campaign=campaign, satisfied_at=None, profile__is_active=True)
+    return AcknowledgementRequest.objects.filter(
+        campaign=campaign, satisfied_at=None, profile__is_active=True
+    )
 
 
 def _remind(campaign: Campaign, requests: QuerySet[AcknowledgementRequest], now: datetime) -> int:
@@ -330,11 +346,15 @@ def _remind(campaign: Campaign, requests: QuerySet[AcknowledgementRequest], now:
     notify_bulk(
         kind=KIND_REMINDER,
         target=campaign,
-        messages=(Message(user_id, _request_link(pk), {"due_on": due.isoformat()}) for pk, user_id, due in rows),
+        messages=(
+            Message(user_id, _request_link(pk), {"due_on": due.isoformat()}) for pk, user_id, due in rows
+        ),
     )
     ids = [pk for pk, _u, _d in rows]
     for start in range(0, len(ids), INSERT_BATCH):
-        AcknowledgementRequest.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(last_reminded_at=now)
+        AcknowledgementRequest.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(
+            last_reminded_at=now
+        )
     return len(rows)
 
 
@@ -358,11 +378,7 @@ def campaign_send_reminders(*, campaign: Campaign, now: datetime | None = None) 
         if not claimed:
             return 0
         campaign.last_reminder_on = today
-        pending = (
-            _open_requests(campaign)
-            .filter(created_at__lt=recent)
-            .exclude(last_reminded_at__gte=recent)
-        )
+        pending = _open_requests(campaign).filter(created_at__lt=recent).exclude(last_reminded_at__gte=recent)
         return _remind(campaign, pending, now)
 
 
@@ -396,7 +412,11 @@ def campaign_send_overdue_notices(*, campaign: Campaign, now: datetime | None = 
         )
         link = reverse("campaigns:team", args=[campaign.pk])
         messages = [
-            Message(row["profile__manager__user_id"], link, {"count": row["count"], "due_on": campaign.due_on.isoformat()})
+            Message(
+                row["profile__manager__user_id"],
+                link,
+                {"count": row["count"], "due_on": campaign.due_on.isoformat()},
+            )
             for row in per_manager
         ]
         notify_bulk(kind=KIND_TEAM_OVERDUE, target=campaign, messages=messages)
@@ -414,7 +434,10 @@ def campaign_remind_team(*, campaign: Campaign, actor: AbstractBaseUser, now: da
     with transaction.atomic():
         ManagerFollowUp.objects.get_or_create(campaign=campaign, manager=manager)
         follow_up = ManagerFollowUp.objects.select_for_update().get(campaign=campaign, manager=manager)
-        if follow_up.last_team_reminder_at and now - follow_up.last_team_reminder_at < team_reminder_cooldown():
+        if (
+            follow_up.last_team_reminder_at
+            and now - follow_up.last_team_reminder_at < team_reminder_cooldown()
+        ):
             next_at = timezone.localtime(follow_up.last_team_reminder_at + team_reminder_cooldown())
             raise ValidationError(
                 _("Vous avez déjà envoyé un rappel à votre équipe. Prochain rappel possible le %(when)s.")
@@ -455,9 +478,11 @@ def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def _continuous_campaign(version: PolicyVersion, today: date) -> Campaign:
-    campaign = Campaign.objects.filter(version=version, is_continuous=True).exclude(
-        status=Campaign.Status.CLOSED
-    ).first()
+    campaign = (
+        Campaign.objects.filter(version=version, is_continuous=True)
+        .exclude(status=Campaign.Status.CLOSED)
+        .first()
+    )
     if campaign is None:
         campaign = Campaign.objects.create(
             version=version,
@@ -514,7 +539,9 @@ def enrol_new_staff(profile_ids: list[int]) -> None:
                         fallback.append(_continuous_campaign(version, today))
                     matching = fallback
                 for campaign in matching:
-                    by_campaign.setdefault(campaign.pk, (campaign, []))[1].append((person["pk"], person["user_id"]))
+                    by_campaign.setdefault(campaign.pk, (campaign, []))[1].append(
+                        (person["pk"], person["user_id"])
+                    )
             for campaign, pairs in by_campaign.values():
                 due = max(campaign.due_on, at_least)
                 _write_requests(campaign, pairs, lambda _pid, due=due: due)

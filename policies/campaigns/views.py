@@ -57,10 +57,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     if not (roles.is_hr or roles.is_direction_lead or roles.is_manager):
         return redirect("campaigns:mine")
     active = Q(profile__is_active=True)
-    counts = AcknowledgementRequest.objects.filter(active, campaign=OuterRef("pk")).order_by().values("campaign")
+    counts = (
+        AcknowledgementRequest.objects.filter(active, campaign=OuterRef("pk")).order_by().values("campaign")
+    )
     campaigns = selectors.campaigns_visible_to(request.user).annotate(
-        audience_size=Coalesce(Subquery(counts.annotate(n=Count("pk")).values("n")[:1]), 0,
-                               output_field=IntegerField()),
+        audience_size=Coalesce(
+            Subquery(counts.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField()
+        ),
         confirmed=Coalesce(
             Subquery(counts.filter(satisfied_at__isnull=False).annotate(n=Count("pk")).values("n")[:1]),
             0,
@@ -177,21 +180,18 @@ def _scope(request: HttpRequest, pk: int) -> tuple[Campaign, object]:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     campaign, scope = _scope(request, pk)
     today = timezone.localdate()
-    summary = selectors.completion_summary(scope, today)
-    by_direction = selectors.completion_by_direction(scope, today)
-    manager_page = Paginator(selectors.completion_by_manager(scope, today), MANAGER_PAGE_SIZE).get_page(
-        request.GET.get("mpage")
-    )
-    points = selectors.completion_over_time(campaign, scope, summary.total, today)
+    figures = selectors.dashboard_figures(scope, today)
+    manager_page = Paginator(figures.by_manager, MANAGER_PAGE_SIZE).get_page(request.GET.get("mpage"))
+    points = selectors.completion_over_time(campaign, scope, figures.summary.total, today)
     return render(
         request,
         "campaigns/dashboard.html",
         {
             "campaign": campaign,
-            "summary": summary,
-            "by_direction": by_direction,
+            "summary": figures.summary,
+            "by_direction": figures.by_direction,
             "manager_page": manager_page,
-            "managers": selectors.manager_rows(manager_page.object_list),
+            "managers": selectors.name_managers(list(manager_page.object_list)),
             "chart": build_chart(points),
             "points": points,
             "is_hr": roles_for(request.user).is_hr,
@@ -211,8 +211,12 @@ def _filtered_people(request: HttpRequest, scope) -> tuple[PeopleFilterForm, obj
     managers = [
         (pk, f"{last}, {first}".strip(", "))
         for pk, last, first in scope.filter(profile__manager__isnull=False)
-        .values_list("profile__manager_id", "profile__manager__user__last_name", "profile__manager__user__first_name")
-        .order_by("profile__manager__user__last_name", "profile__manager__user__first_name", "profile__manager_id")
+        .values_list(
+            "profile__manager_id", "profile__manager__user__last_name", "profile__manager__user__first_name"
+        )
+        .order_by(
+            "profile__manager__user__last_name", "profile__manager__user__first_name", "profile__manager_id"
+        )
         .distinct()
     ]
     form = PeopleFilterForm(request.GET or None, directions=directions, managers=managers)
@@ -296,7 +300,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     summary = selectors.completion_summary(requests, today)
     page = Paginator(
-        requests.select_related("profile__user").order_by("profile__user__last_name", "profile__user__first_name", "pk"),
+        requests.select_related("profile__user").order_by(
+            "profile__user__last_name", "profile__user__first_name", "pk"
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     for row in page:
@@ -317,7 +323,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "follow_up": follow_up,
             "next_reminder_at": next_reminder_at,
-            "can_remind": campaign.status == Campaign.Status.LAUNCHED and summary.pending > 0 and not next_reminder_at,
+            "can_remind": campaign.status == Campaign.Status.LAUNCHED
+            and summary.pending > 0
+            and not next_reminder_at,
         },
     )
 
@@ -333,7 +341,9 @@ def team_remind(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _message_of(error))
     else:
         if sent:
-            messages.success(request, _("Rappel envoyé à %(count)s personne(s) de votre équipe.") % {"count": sent})
+            messages.success(
+                request, _("Rappel envoyé à %(count)s personne(s) de votre équipe.") % {"count": sent}
+            )
         else:
             messages.info(request, _("Toute votre équipe a déjà confirmé : aucun rappel envoyé."))
     return redirect("campaigns:team", pk=campaign.pk)
@@ -362,7 +372,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = None
     if open_to_confirm:
-        form = AcknowledgeForm(request.POST or None, version=version, initial={"text_hash": version.text_hash()})
+        form = AcknowledgeForm(
+            request.POST or None, version=version, initial={"text_hash": version.text_hash()}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.acknowledgement_record(

@@ -34,4 +34,3 @@ def launch(django_capture_on_commit_callbacks):
 def launched(org, version, launch):
     """A campaign for the whole institution, launched by harry (HR)."""
     return launch(make_campaign(version, actor=org.user("harry")), org.user("harry"))
-

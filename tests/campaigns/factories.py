@@ -36,13 +36,23 @@ class VersionFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         for order, (number, title, body) in enumerate(
-            extracted or [("1", "Champ d'application", "Tous les intervenants."), ("6.1", "Usagers", "Jamais.")]
+            extracted
+            or [("1", "Champ d'application", "Tous les intervenants."), ("6.1", "Usagers", "Jamais.")]
         ):
             Section.objects.create(version=self, order=order, number=number, title=title, body=body)
 
 
-def make_campaign(version, *, actor=None, audience=Campaign.Audience.INSTITUTION, directions=(), categories=(),
-                  due_in_days=30, rhythm=7, status=Campaign.Status.DRAFT) -> Campaign:
+def make_campaign(
+    version,
+    *,
+    actor=None,
+    audience=Campaign.Audience.INSTITUTION,
+    directions=(),
+    categories=(),
+    due_in_days=30,
+    rhythm=7,
+    status=Campaign.Status.DRAFT,
+) -> Campaign:
     campaign = Campaign.objects.create(
         version=version,
         title="Campagne",

@@ -25,7 +25,9 @@ EVERYONE = {"alice", "bob", "carol", "harry", "dora", "diane", "olga", "oscar"}
 
 def usernames(campaign):
     return set(
-        AcknowledgementRequest.objects.filter(campaign=campaign).values_list("profile__user__username", flat=True)
+        AcknowledgementRequest.objects.filter(campaign=campaign).values_list(
+            "profile__user__username", flat=True
+        )
     )
 
 
@@ -47,20 +49,27 @@ def test_chosen_directions(org, version, launch):
 
 
 def test_chosen_categories(org, version, launch):
-    StaffProfile.objects.filter(pk__in=[org.alice.pk, org.oscar.pk]).update(category=StaffProfile.Category.MEDECIN)
+    StaffProfile.objects.filter(pk__in=[org.alice.pk, org.oscar.pk]).update(
+        category=StaffProfile.Category.MEDECIN
+    )
     org.diane.category = StaffProfile.Category.STAGIAIRE
     org.diane.save()
     campaign = make_campaign(
-        version, audience=Campaign.Audience.TARGETED,
+        version,
+        audience=Campaign.Audience.TARGETED,
         categories=[StaffProfile.Category.MEDECIN, StaffProfile.Category.STAGIAIRE],
     )
     assert usernames(launch(campaign, org.user("harry"))) == {"alice", "oscar", "diane"}
 
 
 def test_directions_and_categories_together(org, version, launch):
-    StaffProfile.objects.filter(pk__in=[org.alice.pk, org.oscar.pk]).update(category=StaffProfile.Category.MEDECIN)
+    StaffProfile.objects.filter(pk__in=[org.alice.pk, org.oscar.pk]).update(
+        category=StaffProfile.Category.MEDECIN
+    )
     campaign = make_campaign(
-        version, audience=Campaign.Audience.TARGETED, directions=[org.care],
+        version,
+        audience=Campaign.Audience.TARGETED,
+        directions=[org.care],
         categories=[StaffProfile.Category.MEDECIN],
     )
     assert usernames(launch(campaign, org.user("harry"))) == {"alice"}
@@ -79,8 +88,13 @@ def test_inactive_staff_leave_the_counts(org, launched):
 
 
 def test_only_hr_creates_and_launches(org, version):
-    kwargs = dict(version=version, title="T", audience=Campaign.Audience.INSTITUTION,
-                  due_on=timezone.localdate() + datetime.timedelta(days=10), reminder_every_days=7)
+    kwargs = dict(
+        version=version,
+        title="T",
+        audience=Campaign.Audience.INSTITUTION,
+        due_on=timezone.localdate() + datetime.timedelta(days=10),
+        reminder_every_days=7,
+    )
     for name in ("alice", "bob", "carol", "diane", "dora"):
         with pytest.raises(PermissionDenied):
             services.campaign_create(actor=org.user(name), **kwargs)
@@ -89,7 +103,9 @@ def test_only_hr_creates_and_launches(org, version):
         services.campaign_launch(campaign=campaign, actor=org.user("carol"))
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
-    assert list(CampaignEvent.objects.filter(campaign=campaign).values_list("to_status", flat=True)) == ["draft"]
+    assert list(CampaignEvent.objects.filter(campaign=campaign).values_list("to_status", flat=True)) == [
+        "draft"
+    ]
 
 
 def test_create_rejects_bad_input_and_changes_nothing(org, version):
@@ -100,7 +116,12 @@ def test_create_rejects_bad_input_and_changes_nothing(org, version):
         dict(version=version, audience="targeted", due_on=past + datetime.timedelta(days=5)),
         dict(version=version, audience="institution", due_on=past),
         dict(version=draft, audience="institution", due_on=past + datetime.timedelta(days=5)),
-        dict(version=version, audience="targeted", categories=["pilote"], due_on=past + datetime.timedelta(days=5)),
+        dict(
+            version=version,
+            audience="targeted",
+            categories=["pilote"],
+            due_on=past + datetime.timedelta(days=5),
+        ),
     ]
     for case in cases:
         with pytest.raises(ValidationError):
@@ -111,8 +132,14 @@ def test_create_rejects_bad_input_and_changes_nothing(org, version):
 def test_version_must_require_acknowledgement(org):
     version = VersionFactory(requires_acknowledgement=False)
     with pytest.raises(ValidationError):
-        services.campaign_create(actor=org.user("harry"), version=version, title="T", audience="institution",
-                                 due_on=timezone.localdate() + datetime.timedelta(days=3), reminder_every_days=7)
+        services.campaign_create(
+            actor=org.user("harry"),
+            version=version,
+            title="T",
+            audience="institution",
+            due_on=timezone.localdate() + datetime.timedelta(days=3),
+            reminder_every_days=7,
+        )
 
 
 def test_launch_writes_one_request_and_one_notification_each(org, launched):
@@ -140,7 +167,9 @@ def test_launch_is_idempotent(org, launched):
     # The task runs again (redelivered, or a second worker): nothing is duplicated.
     assert services.campaign_run_launch(campaign_id=launched.pk) == 0
     assert services.campaign_run_launch(campaign_id=launched.pk, batch_size=3) == 0
-    assert list(AcknowledgementRequest.objects.order_by("pk").values_list("pk", "profile_id")) == before_requests
+    assert (
+        list(AcknowledgementRequest.objects.order_by("pk").values_list("pk", "profile_id")) == before_requests
+    )
     assert Notification.objects.filter(kind=KIND_REQUEST).count() == before_notes == 8
     with pytest.raises(ValidationError):
         services.campaign_launch(campaign=launched, actor=org.user("harry"))
@@ -225,7 +254,10 @@ def test_one_acknowledgement_satisfies_every_open_request_of_the_version(org, ve
     third = launch(make_campaign(other_version), harry)
     ack = services.acknowledgement_record(user=org.user("alice"), version=version, attestation="Lu")
     alice = AcknowledgementRequest.objects.filter(profile=org.alice)
-    assert set(alice.filter(satisfied_at__isnull=False).values_list("campaign", flat=True)) == {first.pk, second.pk}
+    assert set(alice.filter(satisfied_at__isnull=False).values_list("campaign", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
     assert alice.get(campaign=third).satisfied_at is None
     assert set(alice.exclude(campaign=third).values_list("acknowledgement", flat=True)) == {ack.pk}
 
@@ -240,7 +272,9 @@ def test_reminder_kind_follows_the_digest_preference(org):
 
 def test_reminders_on_the_rhythm_to_people_not_confirmed(org, launched, version, time_machine):
     services.acknowledgement_record(user=org.user("alice"), version=version, attestation="Lu")
-    NotificationPreference.objects.create(user=org.user("bob"), reminders=NotificationPreference.Reminders.DIGEST)
+    NotificationPreference.objects.create(
+        user=org.user("bob"), reminders=NotificationPreference.Reminders.DIGEST
+    )
     start = timezone.now()
     # Before the rhythm: nothing.
     time_machine.move_to(start + datetime.timedelta(days=6), tick=False)
@@ -304,7 +338,10 @@ def test_new_staff_join_the_open_campaigns_that_cover_them(org, version, launch)
     nurse = make_staff("nina", org.care, manager=org.bob)
     tech = make_staff("theo", org.tech, manager=org.olga)
     services.enrol_new_staff([nurse.pk, tech.pk])
-    assert set(nurse.acknowledgement_requests.values_list("campaign", flat=True)) == {everyone.pk, care_only.pk}
+    assert set(nurse.acknowledgement_requests.values_list("campaign", flat=True)) == {
+        everyone.pk,
+        care_only.pk,
+    }
     assert set(tech.acknowledgement_requests.values_list("campaign", flat=True)) == {everyone.pk}
     request = nurse.acknowledgement_requests.get(campaign=everyone)
     # New staff get time to read: at least the configured number of days.
