@@ -17,6 +17,7 @@ from ..models import Event, Evidence, Incident, ReferenceCounter
 from ..routing import initial_route
 from ._common import IncidentActionError, Level, move_to, notify_routed, record, tell
 
+
 def allocate_reference(year: int) -> str:
     """INC-YYYY-NNNNN from a per-year counter row locked for the length of the transaction."""
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year, last=0)], ignore_conflicts=True)

@@ -41,6 +41,16 @@ def detail_context(request, incident, *, bound: dict | None = None) -> dict:
     events = Event.objects.filter(incident=incident).select_related("actor")
     if not viewer.sees_internal:
         events = events.filter(visible_to_declarer=True)
+    declarer_name = declarer_label(incident, viewer)
+    events = list(events)
+    for event in events:
+        # The declarer's own actions carry the same label as the declarer line (confidentiality).
+        if event.actor_id is None:
+            event.actor_label = ""
+        elif event.actor_id == incident.declarer_id:
+            event.actor_label = declarer_name
+        else:
+            event.actor_label = event.actor.get_full_name() or event.actor.get_username()
     forms = {name: form_class() for name, form_class in ACTION_FORMS.items() if name in actions}
     if "close" in actions:
         forms["close"] = CloseForm(level=incident.level)
@@ -50,7 +60,7 @@ def detail_context(request, incident, *, bound: dict | None = None) -> dict:
         "viewer": viewer,
         "actions": actions,
         "forms": forms,
-        "declarer_name": declarer_label(incident, viewer),
+        "declarer_name": declarer_name,
         "events": events,
         "messages_list": messages_,
         "evidence_list": Evidence.objects.filter(incident=incident).select_related("uploaded_by"),
