@@ -185,6 +185,14 @@ class RosterFilterForm(forms.Form):
             directions if directions is not None else Direction.objects.all()
         ).order_by("code")
         self.fields["account"].queryset = OfficialAccount.objects.order_by("platform", "handle")
+        for name, field in self.fields.items():
+            if name == "expiring":
+                field.widget.attrs["class"] = "form-check-input"
+            elif name == "q":
+                field.widget.input_type = "search"
+                field.widget.attrs["class"] = "form-control form-control-sm"
+            else:
+                field.widget.attrs["class"] = "form-select form-select-sm"
 
     @property
     def filters(self) -> dict:

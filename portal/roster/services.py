@@ -86,8 +86,13 @@ def acknowledgement_blocker(user: AbstractBaseUser) -> str:
     return ""
 
 
+def _locked():
+    """Designations locked for a change, with what the notifications read (only the row is locked)."""
+    return Designation.objects.select_for_update(of=("self",)).select_related("profile__user", "direction")
+
+
 def _lock(designation: Designation) -> Designation:
-    return Designation.objects.select_for_update().get(pk=designation.pk)
+    return _locked().get(pk=designation.pk)
 
 
 def _event(
@@ -148,10 +153,26 @@ def _notify_all(
         )
 
 
-def _leads_or_dcai(direction: Direction):
-    """A direction without a head or delegate still needs someone told: DCAI then."""
-    leads = list(direction_leads(direction))
-    return leads or list(dcai_officers())
+class Audience:
+    """Who to tell: DCAI officers and each direction's leads, looked up once per run of the daily job."""
+
+    def __init__(self) -> None:
+        self._dcai: list | None = None
+        self._leads: dict[int, list] = {}
+
+    def dcai(self) -> list:
+        if self._dcai is None:
+            self._dcai = list(dcai_officers())
+        return self._dcai
+
+    def leads(self, direction_id: int) -> list:
+        if direction_id not in self._leads:
+            self._leads[direction_id] = list(direction_leads(Direction(pk=direction_id)))
+        return self._leads[direction_id]
+
+    def leads_or_dcai(self, direction_id: int) -> list:
+        """A direction without a head or delegate still needs someone told: DCAI then."""
+        return self.leads(direction_id) or self.dcai()
 
 
 def _check_accounts(accounts: Iterable[OfficialAccount]) -> list[OfficialAccount]:
@@ -418,7 +439,10 @@ def designation_confirm(
             link=links["obligations_url"],
         )
         _notify_all(
-            "roster.designation_confirmed", _leads_or_dcai(designation.direction), designation, exclude=actor
+            "roster.designation_confirmed",
+            Audience().leads_or_dcai(designation.direction_id),
+            designation,
+            exclude=actor,
         )
     return designation
 
@@ -441,7 +465,7 @@ def designation_refuse(*, designation: Designation, actor: AbstractBaseUser, com
             note=comment,
             fields=["decided_by", "decided_at", "decision_comment"],
         )
-        recipients = [*_leads_or_dcai(designation.direction), designation.designated_by]
+        recipients = [*Audience().leads_or_dcai(designation.direction_id), designation.designated_by]
         _notify_all("roster.designation_refused", recipients, designation, exclude=actor)
     return designation
 
@@ -453,6 +477,12 @@ def designation_revoke(
 
     `actor` None is the portal itself (the person left the institution).
     """
+    return _revoke(designation=designation, actor=actor, reason=reason, audience=None)
+
+
+def _revoke(
+    *, designation: Designation, actor: AbstractBaseUser | None, reason: str, audience: Audience | None
+) -> Designation:
     reason = _required_text(reason, _("Indiquez le motif de la révocation."))
     with transaction.atomic():
         designation = _lock(designation)
@@ -473,7 +503,8 @@ def designation_revoke(
             fields=["revoked_by", "revoked_at", "revocation_reason"],
         )
         profile = designation.profile
-        recipients = [*direction_leads(designation.direction), *dcai_officers()]
+        audience = audience or Audience()
+        recipients = [*audience.leads(designation.direction_id), *audience.dcai()]
         if was_active and profile.is_active and profile.user.is_active:
             recipients.append(profile.user)
         _notify_all("roster.designation_revoked", recipients, designation, exclude=actor)
@@ -518,19 +549,21 @@ def designations_revoke_for_departed(profile_ids: list[int]) -> None:
             profile_id__in=list(profile_ids), status__in=Designation.OPEN_STATUSES
         ).values_list("pk", flat=True)
     )
+    audience = Audience()
     for pk in ids:
-        _revoke_departed(pk)
+        _revoke_departed(pk, audience)
 
 
-def _revoke_departed(pk: int) -> bool:
+def _revoke_departed(pk: int, audience: Audience) -> bool:
     with transaction.atomic():
-        designation = Designation.objects.select_for_update().filter(pk=pk).first()
+        designation = _locked().filter(pk=pk).first()
         if designation is None or designation.status not in Designation.OPEN_STATUSES:
             return False
-        designation_revoke(
+        _revoke(
             designation=designation,
             actor=None,
             reason=_("Départ de l'établissement : profil d'intervenant désactivé."),
+            audience=audience,
         )
     return True
 
@@ -538,9 +571,9 @@ def _revoke_departed(pk: int) -> bool:
 # --- Daily job ------------------------------------------------------------------------------------------
 
 
-def _expire(pk: int, today: datetime.date) -> bool:
+def _expire(pk: int, today: datetime.date, audience: Audience) -> bool:
     with transaction.atomic():
-        designation = Designation.objects.select_for_update().filter(pk=pk).first()
+        designation = _locked().filter(pk=pk).first()
         if (
             designation is None
             or designation.status not in Designation.OPEN_STATUSES
@@ -549,7 +582,7 @@ def _expire(pk: int, today: datetime.date) -> bool:
             return False
         was_active = designation.status == Status.ACTIVE
         _transition(designation, to=Status.EXPIRED, actor=None, action=Action.EXPIRED)
-        recipients = list(_leads_or_dcai(designation.direction))
+        recipients = list(audience.leads_or_dcai(designation.direction_id))
         profile = designation.profile
         continues = designation.renewals.filter(status=Status.ACTIVE, start_date__lte=today).exists()
         if was_active and not continues and profile.is_active and profile.user.is_active:
@@ -558,7 +591,7 @@ def _expire(pk: int, today: datetime.date) -> bool:
     return True
 
 
-def _ask_renewal(pk: int, today: datetime.date) -> bool:
+def _ask_renewal(pk: int, today: datetime.date, audience: Audience) -> bool:
     with transaction.atomic():
         # Conditional claim: two runs at once never both ask.
         claimed = Designation.objects.filter(pk=pk, status=Status.ACTIVE, renewal_requested_at=None).update(
@@ -566,10 +599,11 @@ def _ask_renewal(pk: int, today: datetime.date) -> bool:
         )
         if not claimed:
             return False
-        designation = Designation.objects.select_for_update().get(pk=pk)
+        designation = _locked().get(pk=pk)
         _event(designation, action=Action.RENEWAL_REQUESTED, actor=None, from_status=designation.status)
         context = _context(designation, days_left=(designation.end_date - today).days)
-        _notify_all("roster.renewal_due", _leads_or_dcai(designation.direction), designation, context=context)
+        recipients = audience.leads_or_dcai(designation.direction_id)
+        _notify_all("roster.renewal_due", recipients, designation, context=context)
     return True
 
 
@@ -591,20 +625,21 @@ def daily_maintenance(*, today: datetime.date | None = None) -> dict[str, int]:
     """
     today = today or _today()
     counts = {"expired": 0, "renewal_requested": 0, "revoked": 0}
+    audience = Audience()
 
     departed = Designation.objects.filter(status__in=Designation.OPEN_STATUSES).filter(
         Q(profile__is_active=False) | Q(profile__user__is_active=False)
     )
     for pk in departed.values_list("pk", flat=True):
-        counts["revoked"] += _revoke_departed(pk)
+        counts["revoked"] += _revoke_departed(pk, audience)
 
     expiring = Designation.objects.filter(status__in=Designation.OPEN_STATUSES, end_date__lt=today)
     for pk in expiring.values_list("pk", flat=True):
-        counts["expired"] += _expire(pk, today)
+        counts["expired"] += _expire(pk, today, audience)
 
     due = Designation.objects.filter(renewal_due_filter(today), renewal_requested_at=None)
     for pk in due.values_list("pk", flat=True):
-        counts["renewal_requested"] += _ask_renewal(pk, today)
+        counts["renewal_requested"] += _ask_renewal(pk, today, audience)
 
     if any(counts.values()):
         logger.info("Roster maintenance on %s: %s", today.isoformat(), counts)
