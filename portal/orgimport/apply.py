@@ -66,7 +66,9 @@ class _Writer:
     def _batches(self, items: Sequence[T], desc: str) -> Iterable[Sequence[T]]:
         batches = list(chunks(items))
         if self.progress and len(items) > BATCH:
-            return self.progress(batches, total=len(batches), desc=desc)
+            return self.progress(
+                batches, total=len(batches), desc=_("%(what)s (lots de %(n)s)") % {"what": desc, "n": BATCH}
+            )
         return batches
 
     def directions(self) -> None:

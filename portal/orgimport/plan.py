@@ -172,6 +172,12 @@ class Planner:
         self.errors.append(RowError(row.line, message))
 
     def run(self) -> tuple[Plan | None, list[RowError]]:
+        if self.deactivate_missing and not self.numbers_in_file - {""}:
+            # A truncated export must not deactivate the whole institution (and revoke its designations).
+            message = _(
+                "Le fichier ne contient aucun intervenant : --deactivate-missing désactiverait tout le monde."
+            )
+            return None, [RowError(1, message)]
         self._check_unique()
         directions = self._check_directions()
         self._check_managers()

@@ -183,3 +183,16 @@ def test_hr_cannot_manage_delegates(org, hr, login):
     response = login(hr).post(url, {"permissions": ["act_for_direction"]})
     assert response.status_code == 302
     assert not roles_for(org.user("bob")).delegated_direction_ids
+
+
+def test_manager_autocomplete_offers_active_staff_only(org, hr, login):
+    org.olga.is_active = False
+    org.olga.save()
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "portal", "model_name": "staffprofile", "field_name": "manager", "term": "Test"}
+    response = login(hr).get(url, params)
+    assert response.status_code == 200
+    offered = {int(r["id"]) for r in response.json()["results"]}
+    assert org.bob.pk in offered and org.olga.pk not in offered
+    # A plain employee cannot use it.
+    assert login(org.user("alice")).get(url, params).status_code == 302

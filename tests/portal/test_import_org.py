@@ -399,6 +399,13 @@ def test_inactive_or_departing_manager(org, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
+def test_empty_file_never_deactivates_everyone(org, django_capture_on_commit_callbacks):
+    result = run(csv_bytes(), django_capture_on_commit_callbacks, deactivate_missing=True)
+    assert not result.ok and "aucun intervenant" in result.errors[0].message
+    assert StaffProfile.objects.filter(is_active=True).count() == 8
+
+
+@pytest.mark.django_db
 def test_username_of_another_staff_member(org, django_capture_on_commit_callbacks):
     data = csv_bytes(line("alice", "Ana", "Santos"))
     result = run(data, django_capture_on_commit_callbacks)

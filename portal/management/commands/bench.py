@@ -3,7 +3,9 @@
 The command never touches the configured database. It prepares a bench database (by default a
 fresh SQLite file var/bench.sqlite3; with --database-url a PostgreSQL database whose name contains
 "bench", dropped and created by the command), then runs itself again as a child process with
-DATABASE_URL pointing there and no Redis (tasks run in-process, against the bench database only).
+DATABASE_URL pointing there. Without REDIS_URL tasks run in-process; with it they go to a private
+queue (CELERY_QUEUE=bench-…) that no worker of the portal listens to, deleted at the end, so no
+worker attached to the real database ever runs a task of the bench.
 The child migrates, builds the synthetic institution (portal.bench.build_institution), runs every
 section of settings.PORTAL_BENCH_SECTIONS and prints one table.
 """
@@ -84,6 +86,17 @@ class BenchDatabase:
             self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
+def _delete_queue(redis_url: str, queue: str) -> None:
+    """Drop what the bench left in its private queue (tasks nobody will run)."""
+    from kombu import Connection
+
+    try:
+        with Connection(redis_url, connect_timeout=2) as connection:
+            connection.default_channel.queue_delete(queue)
+    except Exception:  # noqa: BLE001 - cleaning up is best effort; the queue is private and harmless
+        pass
+
+
 class Command(BaseCommand):
     help = _("Mesure le portail à l'échelle de l'établissement, dans une base de banc d'essai séparée.")
 
@@ -126,7 +139,8 @@ class Command(BaseCommand):
         url = options["database_url"] or f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench.sqlite3'}"
         database = BenchDatabase(url)
         database.create()
-        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": "", CHILD_FLAG: "1"}
+        queue = f"bench-{os.getpid()}"
+        env = {**os.environ, "DATABASE_URL": url, "CELERY_QUEUE": queue, CHILD_FLAG: "1"}
         command = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
@@ -150,6 +164,8 @@ class Command(BaseCommand):
                 self.stdout.write(line.rstrip("\n"))
             status = process.wait()
         finally:
+            if settings.REDIS_URL:
+                _delete_queue(settings.REDIS_URL, queue)
             if not options["keep"]:
                 database.drop()
         if status:
