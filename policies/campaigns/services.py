@@ -10,13 +10,13 @@ a request or a notification.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -38,8 +38,6 @@ from .notifications import (
 )
 
 logger = logging.getLogger(__name__)
-
-_LINK_PLACEHOLDER = 987654321
 
 
 def team_reminder_cooldown() -> timedelta:
@@ -178,60 +176,56 @@ def _enqueue_launch(campaign_id: int) -> None:
         logger.warning("Could not enqueue the launch of campaign %s", campaign_id, exc_info=True)
 
 
-def _request_link(request_id: int, pattern: list[str] = []) -> str:  # noqa: B006 - memo of the URL pattern
-    if not pattern:
-        pattern.append(reverse("campaigns:request", args=[_LINK_PLACEHOLDER]))
-    return pattern[0].replace(str(_LINK_PLACEHOLDER), str(request_id))
+def request_link(campaign: Campaign) -> str:
+    """The link every notification of a campaign carries: it opens the recipient's own request."""
+    return reverse("campaigns:my_request", args=[campaign.pk])
 
 
-def _write_requests(
-    campaign: Campaign, people: Sequence[tuple[int, int]], due_on_for: Callable[[int], date]
-) -> tuple[int, int]:
+def _write_requests(campaign: Campaign, people: Sequence[tuple[int, int]], due_on: date) -> tuple[int, int]:
     """Create the missing requests of (profile_id, user_id) pairs and notify the new open ones.
 
-    Call inside a transaction. Returns (rows inserted or already there, notifications written).
-    People who already confirmed the version get a request that is satisfied from the start.
+    Call inside a transaction. The campaign row is locked first, so concurrent runs (a redelivered
+    launch task, the new-staff hook) take turns and "who is missing" stays exact: a request and its
+    notification are written together, once. People who already confirmed the version get a request
+    that is satisfied from the start, and no notification. Returns (rows created, notifications).
     """
-    user_of = dict(people)
+    list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
+    existing = set(
+        AcknowledgementRequest.objects.filter(
+            campaign_id=campaign.pk, profile_id__in=[profile_id for profile_id, _u in people]
+        ).values_list("profile_id", flat=True)
+    )
+    missing = [(profile_id, user_id) for profile_id, user_id in people if profile_id not in existing]
+    if not missing:
+        return 0, 0
     acknowledged = {
         user_id: (pk, at)
         for user_id, pk, at in Acknowledgement.objects.filter(
-            version_id=campaign.version_id, user_id__in=user_of.values()
+            version_id=campaign.version_id, user_id__in=[user_id for _p, user_id in missing]
         ).values_list("user_id", "pk", "acknowledged_at")
     }
+    now = timezone.now()
     rows = []
-    for profile_id, user_id in people:
+    to_notify = []
+    for profile_id, user_id in missing:
         ack = acknowledged.get(user_id)
+        if ack is None:
+            to_notify.append(user_id)
         rows.append(
             AcknowledgementRequest(
                 campaign_id=campaign.pk,
                 profile_id=profile_id,
-                due_on=due_on_for(profile_id),
+                due_on=due_on,
+                notified_at=None if ack else now,
                 acknowledgement_id=ack[0] if ack else None,
                 satisfied_at=ack[1] if ack else None,
                 satisfied_on=timezone.localdate(ack[1]) if ack else None,
             )
         )
+    # The lock makes conflicts impossible; ignoring them keeps a unique-key race harmless anyway.
     AcknowledgementRequest.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
-    # Claim the requests still to notify; a concurrent run skips the rows this one holds.
-    to_notify = list(
-        AcknowledgementRequest.objects.select_for_update(skip_locked=True)
-        .filter(campaign_id=campaign.pk, profile_id__in=user_of.keys(), notified_at=None, satisfied_at=None)
-        .values_list("pk", "profile_id", "due_on")
-    )
-    if not to_notify:
-        return len(rows), 0
-    notify_bulk(
-        kind=KIND_REQUEST,
-        target=campaign,
-        messages=(
-            Message(user_of[profile_id], _request_link(pk), {"due_on": due.isoformat()})
-            for pk, profile_id, due in to_notify
-        ),
-    )
-    AcknowledgementRequest.objects.filter(pk__in=[pk for pk, _p, _d in to_notify]).update(
-        notified_at=timezone.now()
-    )
+    link, context = request_link(campaign), {"due_on": due_on.isoformat()}
+    notify_bulk(kind=KIND_REQUEST, target=campaign, messages=[Message(u, link, context) for u in to_notify])
     return len(rows), len(to_notify)
 
 
@@ -250,7 +244,7 @@ def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> 
     for start in range(0, len(people), batch_size):
         chunk = people[start : start + batch_size]
         with transaction.atomic():
-            _count, sent = _write_requests(campaign, chunk, lambda _pid: campaign.due_on)
+            _count, sent = _write_requests(campaign, chunk, campaign.due_on)
             notified += sent
         done += len(chunk)
         Campaign.objects.filter(pk=campaign.pk).update(launch_done=done)
@@ -269,7 +263,20 @@ def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> 
                     target=campaign,
                     messages=[Message(campaign.launched_by_id, context={"count": done})],
                 )
+    _refresh_statistics(done)
     return notified
+
+
+def _refresh_statistics(rows_written: int) -> None:
+    """After a bulk load, refresh the planner's statistics (PostgreSQL advice) so the dashboard's
+    first visits do not wait for autovacuum to notice thousands of new rows."""
+    if connection.vendor != "postgresql" or rows_written < 1000:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AcknowledgementRequest._meta.db_table}")
+    except DatabaseError:  # not the table owner: autovacuum will do it
+        logger.info("Could not analyze the requests table after a launch", exc_info=True)
 
 
 CLOSABLE = {Campaign.Status.DRAFT, Campaign.Status.LAUNCHED}
@@ -340,16 +347,17 @@ def _open_requests(campaign: Campaign) -> QuerySet[AcknowledgementRequest]:
 
 
 def _remind(campaign: Campaign, requests: QuerySet[AcknowledgementRequest], now: datetime) -> int:
+    """One reminder per open request, grouped by due date (new staff have their own)."""
     rows = list(requests.values_list("pk", "profile__user_id", "due_on"))
-    if not rows:
-        return 0
-    notify_bulk(
-        kind=KIND_REMINDER,
-        target=campaign,
-        messages=(
-            Message(user_id, _request_link(pk), {"due_on": due.isoformat()}) for pk, user_id, due in rows
-        ),
-    )
+    by_due: dict[date, list[int]] = {}
+    for _pk, user_id, due in rows:
+        by_due.setdefault(due, []).append(user_id)
+    link = request_link(campaign)
+    for due, user_ids in by_due.items():
+        context = {"due_on": due.isoformat()}
+        notify_bulk(
+            kind=KIND_REMINDER, target=campaign, messages=[Message(u, link, context) for u in user_ids]
+        )
     ids = [pk for pk, _u, _d in rows]
     for start in range(0, len(ids), INSERT_BATCH):
         AcknowledgementRequest.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(
@@ -544,4 +552,4 @@ def enrol_new_staff(profile_ids: list[int]) -> None:
                     )
             for campaign, pairs in by_campaign.values():
                 due = max(campaign.due_on, at_least)
-                _write_requests(campaign, pairs, lambda _pid, due=due: due)
+                _write_requests(campaign, pairs, due)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/export/<str:fmt>/", views.export, name="export"),
     path("<int:pk>/equipe/", views.team, name="team"),
     path("<int:pk>/equipe/rappel/", views.team_remind, name="team_remind"),
+    path("<int:pk>/ma-demande/", views.my_request, name="my_request"),
     path("mes-demandes/", views.my_requests, name="mine"),
     path("demandes/<int:pk>/", views.request_detail, name="request"),
 ]

@@ -362,6 +362,14 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/mine.html", {"page_obj": page})
 
 
+def my_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link in a campaign's notifications: the recipient's own request in that campaign."""
+    own = selectors.own_requests(request.user).filter(campaign_id=pk).values_list("pk", flat=True).first()
+    if own is None:
+        raise Http404
+    return redirect("campaigns:request", pk=own)
+
+
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ack_request = selectors.get_request_for(request.user, pk)
     version = ack_request.campaign.version

@@ -150,7 +150,8 @@ def test_launch_writes_one_request_and_one_notification_each(org, launched):
     assert notes.count() == 8
     alice_note = notes.get(recipient=org.user("alice"))
     alice_request = requests.get(profile=org.alice)
-    assert alice_note.link == alice_request.get_absolute_url()
+    assert alice_note.link == f"/campagnes/{launched.pk}/ma-demande/"
+    assert alice_request.notified_at is not None
     assert alice_note.reference == launched.reference
     assert alice_note.target == launched
     assert alice_note.context == {"due_on": launched.due_on.isoformat()}
@@ -180,7 +181,7 @@ def test_interrupted_launch_resumes_without_duplicates(org, version):
     services.campaign_launch(campaign=campaign, actor=org.user("harry"))  # no commit hook: the task never ran
     # Half the work done by a first run that died.
     people = list(services.audience_profiles(campaign).order_by("pk").values_list("pk", "user_id"))[:4]
-    services._write_requests(campaign, people, lambda _pid: campaign.due_on)
+    services._write_requests(campaign, people, campaign.due_on)
     services.campaign_run_launch(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LAUNCHED

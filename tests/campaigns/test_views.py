@@ -74,6 +74,17 @@ def test_forged_request_id_is_404(org, launched, login, version):
         )
 
 
+def test_notification_link_opens_the_own_request(org, launched, login):
+    link = reverse("campaigns:my_request", args=[launched.pk])
+    response = login(org.user("alice")).get(link)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:request", args=[request_of(launched, org.alice).pk])
+    campaign = make_campaign(launched.version)  # a draft: nobody has a request in it
+    assert (
+        login(org.user("alice")).get(reverse("campaigns:my_request", args=[campaign.pk])).status_code == 404
+    )
+
+
 def test_my_requests_and_home_panel(org, launched, login):
     client = login(org.user("alice"))
     mine = client.get(reverse("campaigns:mine"))
