@@ -6,6 +6,7 @@ the words removed are wrapped in <del class="diff-del"> and the words added in <
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
@@ -68,6 +69,11 @@ class FieldChange:
     new: object
 
 
+def _plain(value):
+    """Dates as the policy writes them (2018-05-25), whatever the reader's language."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _key(section: Section) -> str:
     return (section.number or section.title).strip().lower()
 
@@ -100,7 +106,11 @@ def compare_versions(old: PolicyVersion, new: PolicyVersion) -> dict:
     """Everything the comparison page shows; sections must be prefetched on both versions."""
     sections = compare_sections(list(old.sections.all()), list(new.sections.all()))
     fields = [
-        FieldChange(PolicyVersion._meta.get_field(name).verbose_name, getattr(old, name), getattr(new, name))
+        FieldChange(
+            PolicyVersion._meta.get_field(name).verbose_name,
+            _plain(getattr(old, name)),
+            _plain(getattr(new, name)),
+        )
         for name in COMPARED_FIELDS
         if getattr(old, name) != getattr(new, name)
     ]

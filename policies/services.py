@@ -221,12 +221,15 @@ def version_record_approval(
         _check_transition(locked, Status.APPROVED)
         if not locked.sections.exists():
             raise ValidationError(_("Une version sans texte ne peut pas être approuvée."))
-        validate_version_dates(VersionDates.of(locked).replace(approved_on=approved_on, signed_on=signed_on))
+        validate_version_dates(
+            VersionDates.of(locked).replace(approved_on=approved_on, signed_on=signed_on or locked.signed_on)
+        )
         previous = locked.status
         locked.status = Status.APPROVED
         locked.approved_on = approved_on
         locked.resolution_number = resolution_number
-        locked.signed_on = signed_on
+        if signed_on is not None:
+            locked.signed_on = signed_on
         if approving_body.strip():
             locked.approving_body = approving_body.strip()
         if signatory.strip():
