@@ -7,6 +7,7 @@ content of an incident nor personal information (the context only holds short la
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -33,7 +34,7 @@ def absolute_url(link: str) -> str:
         return base + link
     if link.startswith(base + "/"):
         return link
-    return base + reverse("notifications:list")
+    return base + _path("notifications:list")
 
 
 @dataclass
@@ -52,12 +53,18 @@ def _render(template: str, context: dict) -> Rendered:
     )
 
 
+@lru_cache(maxsize=8)
+def _path(name: str) -> str:
+    # The URL conf does not change while a worker runs; reversing costs more than rendering an email.
+    return reverse(name)
+
+
 def _common(language: str) -> dict:
     return {
         "policy_number": settings.PORTAL_POLICY_NUMBER,
         "portal_url": settings.PORTAL_BASE_URL,
-        "preferences_url": absolute_url(reverse("notifications:preferences")),
-        "notifications_url": absolute_url(reverse("notifications:list")),
+        "preferences_url": absolute_url(_path("notifications:preferences")),
+        "notifications_url": absolute_url(_path("notifications:list")),
         "LANGUAGE_CODE": language,
     }
 

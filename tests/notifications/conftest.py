@@ -38,6 +38,14 @@ class Inbox:
         self.refuse_next = 0
         self.refused = 0
         self.delay = 0.0
+        self.stall_next_rcpt = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.stall_next_rcpt:
+            stall, self.stall_next_rcpt = self.stall_next_rcpt, 0.0
+            await asyncio.sleep(stall)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_next > 0:
@@ -75,6 +83,7 @@ def celery_worker_env(smtp_server) -> dict[str, str]:
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "NOTIFICATIONS_RETRY_BACKOFF": "0.2",
         "NOTIFICATIONS_SWEEP_AFTER": "0",
+        "NOTIFICATIONS_CLAIM_TIMEOUT": "4",
     }
 
 

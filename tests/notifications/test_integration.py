@@ -2,7 +2,10 @@
 server on loopback (aiosmtpd). Skipped on the embedded SQLite default."""
 
 import datetime
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -109,3 +112,30 @@ def test_a_batch_is_delivered_once_each(celery_worker, smtp_server, org):
     assert wait_until(lambda: Notification.objects.filter(email_status=Status.SENT).count() == len(people))
     assert settle(smtp_server) == len(people)
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(p.email for p in people)
+
+
+def _kill_pool_processes(worker) -> None:
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+
+
+def test_worker_killed_mid_send_then_one_email(celery_worker, smtp_server, org):
+    """The pool process dies during the SMTP conversation: the message is redelivered (acks_late) but finds
+    the row claimed, and once the claim is stale (4 s here) the sweep sends it, once."""
+    smtp_server.stall_next_rcpt = 3.0
+    with transaction.atomic():
+        row = notify(kind=KIND, recipient=org.user("alice"), target=org.care)
+    assert wait_until(lambda: Notification.objects.get(pk=row.pk).email_status == Status.SENDING)
+    time.sleep(0.5)
+    _kill_pool_processes(celery_worker)
+    assert settle(smtp_server, 2) == 0
+    row.refresh_from_db()
+    assert row.email_status == Status.SENDING  # a redelivered task leaves the fresh claim alone
+    time.sleep(2.5)
+    sweep_unsent.apply_async()
+    assert wait_until(lambda: Notification.objects.get(pk=row.pk).email_status == Status.SENT)
+    sweep_unsent.apply_async()
+    assert settle(smtp_server, 2) == 1
+    row.refresh_from_db()
+    assert row.attempts == 2

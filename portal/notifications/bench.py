@@ -1,0 +1,145 @@
+"""`manage.py bench` section: email delivery rate through one real Celery worker to a local SMTP server.
+
+A batch of 2,000 notifications (one per throwaway person) is written in one transaction, as a campaign does,
+and delivered by one worker process to an aiosmtpd server on loopback; the rate is emails accepted by the
+server per second, from commit to the last email. The throwaway rows are removed afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
+
+BATCH = 2000
+KIND = "notifications.notice"
+ROOT = Path(__file__).resolve().parent.parent.parent
+LABEL = "Notifications : courriels par seconde (1 worker, SMTP local, lot de 2 000)"
+
+
+class _Counter:
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _skip_reason(using: str) -> str:
+    if not settings.REDIS_URL:
+        return "ignoré : REDIS_URL n'est pas défini"
+    if connections[using].vendor != "postgresql":
+        return "ignoré : la base n'est pas PostgreSQL (le worker doit la partager)"
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
+        return "ignoré : aiosmtpd n'est pas installé"
+    return ""
+
+
+def _database_url(using: str) -> str:
+    s = connections[using].settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _start_worker(queue: str, smtp_port: int, using: str, concurrency: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(using),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "-c", str(concurrency),
+         "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
+    from aiosmtpd.controller import Controller
+
+    from portal.celery import app
+
+    from .models import Notification
+    from .services import notify, notify_many
+
+    counter = _Counter()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+    controller = Controller(counter, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    queue = f"bench-{uuid.uuid4().hex[:10]}"
+    worker = _start_worker(queue, controller.port, using, concurrency)
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    User = get_user_model()
+    prefix = f"bench-{uuid.uuid4().hex[:8]}-"
+    try:
+        app.send_task("portal.ping", args=["bench"], queue=queue).get(timeout=60)
+        names = [f"{prefix}{n}" for n in range(BATCH)]
+        people = User.objects.using(using).bulk_create(
+            User(username=name, email=f"{name}@bench.invalid", password="!") for name in names
+        )
+        started = time.monotonic()
+        with transaction.atomic(using=using):
+            if batched:
+                notify_many(kind=KIND, recipients=people)
+            else:  # one `notify` per person, hence one task per notification
+                for person in people:
+                    notify(kind=KIND, recipient=person)
+        deadline = started + 600
+        while counter.count < BATCH and time.monotonic() < deadline:
+            time.sleep(0.02)
+        elapsed = time.monotonic() - started
+        sent = Notification.objects.using(using).filter(
+            recipient__username__startswith=prefix, email_status=Notification.EmailStatus.SENT
+        )
+        # The last email is accepted a moment before its row is marked sent.
+        while sent.count() < counter.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return elapsed, counter.count
+    finally:
+        app.conf.task_default_queue = previous_queue
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        controller.stop()
+        User.objects.using(using).filter(username__startswith=prefix).delete()
+
+
+def delivery(out=None, using: str = "default") -> list[tuple[str, str]]:
+    """Emails per second through one worker (2 processes) to a local SMTP server, batch of 2,000."""
+    reason = _skip_reason(using)
+    if reason:
+        return [(LABEL, reason)]
+    concurrency = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "2"))
+    rows = []
+    for batched, how in ((True, "notify_many, lots de 50 par tâche"), (False, "une tâche par notification")):
+        elapsed, delivered = _run(using, concurrency, batched)
+        rate = delivered / elapsed if elapsed else 0.0
+        value = f"{rate:.0f} courriels/s ({delivered} en {elapsed:.1f} s ; {how} ; concurrence {concurrency})"
+        if delivered < BATCH:
+            value += f" ; INCOMPLET : {BATCH - delivered} non reçus"
+        rows.append((LABEL, value))
+    return rows
