@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from portal.models import StaffProfile
 from portal.roles import dcai_officers
 
-from .models import Designation, DesignationEvent, OfficialAccount
+from .models import Designation, DesignationAccount, DesignationEvent, OfficialAccount
 from .services import daily_maintenance
 
 DESIGNATIONS = 2000
@@ -83,10 +83,9 @@ def _designations(count: int, accounts: list[OfficialAccount], rng: random.Rando
             )
         )
     created = Designation.objects.bulk_create(rows, batch_size=1000)
-    through = Designation.accounts.through
-    through.objects.bulk_create(
+    DesignationAccount.objects.bulk_create(
         [
-            through(designation_id=d.pk, officialaccount_id=a.pk)
+            DesignationAccount(designation_id=d.pk, account_id=a.pk)
             for d in created
             for a in rng.sample(accounts, rng.randint(1, 3))
         ],

@@ -97,7 +97,10 @@ class Designation(models.Model):
         related_name="designations",
     )
     accounts = models.ManyToManyField(
-        OfficialAccount, verbose_name=_("comptes officiels"), related_name="designations"
+        OfficialAccount,
+        verbose_name=_("comptes officiels"),
+        related_name="designations",
+        through="DesignationAccount",
     )
     role = models.CharField(_("rôle"), max_length=12, choices=Role.choices)
     justification = models.TextField(_("justification"), max_length=2000)
@@ -193,6 +196,25 @@ class Designation(models.Model):
     def is_current(self, today: datetime.date) -> bool:
         """Confirmed and within its period: the person may act on the accounts today."""
         return self.status == self.Status.ACTIVE and self.start_date <= today <= self.end_date
+
+
+class DesignationAccount(models.Model):
+    """Which accounts a designation names. Rows are kept: an account in use cannot be deleted."""
+
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        OfficialAccount, on_delete=models.PROTECT, related_name="+", db_column="officialaccount_id"
+    )
+
+    class Meta:
+        # The table of the first, automatic version of this link: same rows, same columns.
+        db_table = "roster_designation_accounts"
+        verbose_name = _("compte de la désignation")
+        verbose_name_plural = _("comptes de la désignation")
+        unique_together = [("designation", "account")]
+
+    def __str__(self) -> str:
+        return f"{self.designation_id} → {self.account_id}"
 
 
 class DesignationEvent(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.roles import roles_for
 
-from .models import Designation, DesignationEvent, OfficialAccount
+from .models import Designation, DesignationAccount, DesignationEvent, OfficialAccount
 
 EXPIRING_SOON_DAYS = 30
 
@@ -27,6 +27,20 @@ def designations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     if roles.led_direction_ids:
         scope |= Q(direction_id__in=roles.led_direction_ids)
     return Designation.objects.filter(scope)
+
+
+def is_authorized_user(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """§6.3: does this person hold a confirmed designation in force today?"""
+    if not user.is_authenticated:
+        return False
+    today = timezone.localdate()
+    return Designation.objects.filter(
+        profile__user=user,
+        profile__is_active=True,
+        status=Designation.Status.ACTIVE,
+        start_date__lte=today,
+        end_date__gte=today,
+    ).exists()
 
 
 def with_list_data(queryset: QuerySet[Designation]) -> QuerySet[Designation]:
@@ -83,16 +97,16 @@ def filter_roster(queryset: QuerySet[Designation], params: dict) -> QuerySet[Des
     if params.get("platform"):
         queryset = queryset.filter(
             Exists(
-                OfficialAccount.designations.through.objects.filter(
-                    designation_id=OuterRef("pk"), officialaccount__platform=params["platform"]
+                DesignationAccount.objects.filter(
+                    designation_id=OuterRef("pk"), account__platform=params["platform"]
                 )
             )
         )
     if params.get("account"):
         queryset = queryset.filter(
             Exists(
-                OfficialAccount.designations.through.objects.filter(
-                    designation_id=OuterRef("pk"), officialaccount_id=params["account"].pk
+                DesignationAccount.objects.filter(
+                    designation_id=OuterRef("pk"), account_id=params["account"].pk
                 )
             )
         )

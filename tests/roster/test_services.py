@@ -388,3 +388,27 @@ def test_only_dcai_manages_official_accounts(org):
                 platform="x", handle="a", url="javascript:alert(1)", direction=org.dcai
             ),
         )
+
+
+def test_is_authorized_user_only_with_a_confirmed_designation_in_force(org, designate, acknowledged):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.roster.selectors import is_authorized_user
+
+    designation = designate()
+    assert not is_authorized_user(org.user("alice"))
+    services.designation_confirm(designation=designation, actor=org.user("diane"))
+    assert is_authorized_user(org.user("alice"))
+    assert not is_authorized_user(org.user("bob")) and not is_authorized_user(AnonymousUser())
+    services.designation_revoke(designation=designation, actor=org.user("carol"), reason="Fin du mandat")
+    assert not is_authorized_user(org.user("alice"))
+
+
+def test_an_account_named_by_a_designation_cannot_be_deleted(org, designate, accounts):
+    from django.db.models import ProtectedError
+
+    designate()
+    with pytest.raises(ProtectedError):
+        accounts["facebook"].delete()
+    with pytest.raises(ProtectedError):
+        Designation.objects.get().delete()

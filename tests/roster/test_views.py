@@ -470,3 +470,16 @@ def test_detail_page_query_count_does_not_grow_with_history(org, login, accounts
     services.designation_refuse(designation=designation, actor=org.user("diane"), comment="Non")
     many = _count(login(org.user("diane")), url("designation", designation.pk))
     assert many <= few
+
+
+def test_admin_shows_designations_read_only_and_never_deletes(org, login, pending):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = login(admin_user)
+    assert client.get("/admin/roster/designation/").status_code == 200
+    page = client.get(f"/admin/roster/designation/{pending.pk}/change/")
+    assert page.status_code == 200
+    assert pending.reference in page.content.decode()
+    assert client.get(f"/admin/roster/designation/{pending.pk}/delete/").status_code == 403
+    account = pending.accounts.first()
+    assert client.get(f"/admin/roster/officialaccount/{account.pk}/change/").status_code == 200
+    assert client.get(f"/admin/roster/officialaccount/{account.pk}/delete/").status_code == 403
