@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from policies.models import PolicyVersion
 from portal.exports import export_response
+from portal.models import Direction, StaffProfile
 from portal.roles import roles_for
 
 from . import selectors, services
@@ -118,8 +119,6 @@ def _detail_context(campaign: Campaign) -> dict:
 
 
 def campaign_categories(campaign: Campaign) -> list[tuple[str, str]]:
-    from portal.models import StaffProfile
-
     labels = dict(StaffProfile.Category.choices)
     return [(code, labels.get(code, code)) for code in campaign.categories]
 
@@ -200,27 +199,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_people(request: HttpRequest, scope) -> tuple[PeopleFilterForm, object]:
+    # Filter choices: the directions and managers that appear in the scope (semi-joins, no DISTINCT).
     directions = [
         (pk, f"{code} – {name}")
-        for pk, code, name in scope.values_list(
-            "profile__direction_id", "profile__direction__code", "profile__direction__name_fr"
-        )
-        .order_by("profile__direction__code")
-        .distinct()
+        for pk, code, name in Direction.objects.filter(pk__in=scope.values("profile__direction_id"))
+        .order_by("code")
+        .values_list("pk", "code", "name_fr")
     ]
     managers = [
         (pk, f"{last}, {first}".strip(", "))
-        for pk, last, first in scope.filter(profile__manager__isnull=False)
-        .values_list(
-            "profile__manager_id", "profile__manager__user__last_name", "profile__manager__user__first_name"
-        )
-        .order_by(
-            "profile__manager__user__last_name", "profile__manager__user__first_name", "profile__manager_id"
-        )
-        .distinct()
+        for pk, last, first in StaffProfile.objects.filter(pk__in=scope.values("profile__manager_id"))
+        .order_by("user__last_name", "user__first_name", "pk")
+        .values_list("pk", "user__last_name", "user__first_name")
     ]
     form = PeopleFilterForm(request.GET or None, directions=directions, managers=managers)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # Invalid parts of a forged query are dropped (and said so on the page); the valid parts apply.
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the fields that passed
+        filters = form.cleaned_data
     rows = selectors.people(
         scope,
         direction_id=filters.get("direction"),
@@ -238,10 +235,17 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
     for row in page:
         row.state = selectors.status_of(row, today)
         row.state_label = STATUS_LABELS[row.state]
+    selected = form.cleaned_data if form.is_bound else {}
     return render(
         request,
         "campaigns/people.html",
-        {"campaign": campaign, "form": form, "page_obj": page, "query": request.GET.urlencode()},
+        {
+            "campaign": campaign,
+            "form": form,
+            "selected": {key: "" if value is None else str(value) for key, value in selected.items()},
+            "page_obj": page,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -259,8 +263,6 @@ EXPORT_HEADER = [
 
 
 def export_rows(rows, today=None):
-    from portal.models import StaffProfile
-
     categories = dict(StaffProfile.Category.choices)
     today = today or timezone.localdate()
     for row in rows.iterator(chunk_size=2000):
