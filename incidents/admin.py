@@ -50,5 +50,7 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 for model in (Message, InternalNote, Measure, Takedown):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin),
-                                    {"raw_id_fields": ["incident"]}))
+    admin.site.register(
+        model,
+        type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), {"raw_id_fields": ["incident"]}),
+    )

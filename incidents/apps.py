@@ -11,8 +11,11 @@ class IncidentsConfig(AppConfig):
 
         register("incidents.declared", _("Déclaration reçue"))
         register("incidents.routed", _("Incident à traiter"))
-        register("incidents.urgent_patient_info", _("Urgent : renseignements d'usager possiblement exposés"),
-                 urgent=True)
+        register(
+            "incidents.urgent_patient_info",
+            _("Urgent : renseignements d'usager possiblement exposés"),
+            urgent=True,
+        )
         register("incidents.information_requested", _("Information demandée sur votre déclaration"))
         register("incidents.information_provided", _("Le déclarant a répondu"))
         register("incidents.status_changed", _("Votre déclaration a progressé"))

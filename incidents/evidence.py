@@ -148,8 +148,17 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
         else:
             fmt, extension = IMAGE_TYPES[mime]
             data = _clean_image(raw, fmt)
-    except (ValueError, OSError, SyntaxError, UnidentifiedImageError, PdfReadError, Image.DecompressionBombError,
-            KeyError, TypeError, AttributeError) as error:
+    except (
+        ValueError,
+        OSError,
+        SyntaxError,
+        UnidentifiedImageError,
+        PdfReadError,
+        Image.DecompressionBombError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ) as error:
         raise ValidationError(
             _("« %(name)s » est endommagé ou illisible (%(type)s).") % {"name": name, "type": mime}
         ) from error
@@ -182,6 +191,7 @@ def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
 
 
 # --- Private storage --------------------------------------------------------------------------
+
 
 def storage_root() -> Path:
     return Path(settings.PRIVATE_STORAGE_ROOT).resolve()

@@ -96,7 +96,9 @@ def find_staff(text: str, *, exclude_user=None) -> StaffProfile:
 
 class DeclarationForm(forms.ModelForm):
     concerned_staff_name = forms.CharField(
-        label=_("Intervenant concerné"), required=False, max_length=200,
+        label=_("Intervenant concerné"),
+        required=False,
+        max_length=200,
         help_text=_("Nom complet ou matricule. Cette personne ne verra jamais la déclaration."),
     )
     evidence = EvidenceField()
@@ -104,8 +106,17 @@ class DeclarationForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
-            "description", "platform", "links", "seen_at", "category", "patient_info_exposed", "still_online",
-            "concerned_kind", "route_choice", "route_reason", "confidential_declarer",
+            "description",
+            "platform",
+            "links",
+            "seen_at",
+            "category",
+            "patient_info_exposed",
+            "still_online",
+            "concerned_kind",
+            "route_choice",
+            "route_reason",
+            "confidential_declarer",
         ]
         labels = {
             "description": _("Qu'avez-vous vu ?"),
@@ -120,10 +131,14 @@ class DeclarationForm(forms.ModelForm):
             "confidential_declarer": _("Je souhaite que mon identité soit visible par la DCAI seulement"),
         }
         help_texts = {
-            "description": _("Décrivez le contenu en quelques phrases, sans recopier de renseignements personnels."),
+            "description": _(
+                "Décrivez le contenu en quelques phrases, sans recopier de renseignements personnels."
+            ),
             "links": _("Une adresse par ligne (facultatif)."),
-            "route_reason": _("Obligatoire si vous ne passez pas par votre gestionnaire "
-                              "(par exemple, votre gestionnaire est concerné)."),
+            "route_reason": _(
+                "Obligatoire si vous ne passez pas par votre gestionnaire "
+                "(par exemple, votre gestionnaire est concerné)."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT}),
@@ -172,14 +187,18 @@ class DeclarationForm(forms.ModelForm):
         data = super().clean()
         if data.get("concerned_kind") == Incident.Concerned.STAFF:
             try:
-                data["concerned_staff"] = find_staff(data.get("concerned_staff_name", ""), exclude_user=self.user)
+                data["concerned_staff"] = find_staff(
+                    data.get("concerned_staff_name", ""), exclude_user=self.user
+                )
             except ValidationError as error:
                 self.add_error("concerned_staff_name", error)
         else:
             data["concerned_staff"] = None
         route = data.get("route_choice")
         if route and route != Incident.RouteChoice.NORMAL and not (data.get("route_reason") or "").strip():
-            self.add_error("route_reason", _("Indiquez pourquoi la déclaration doit aller directement à ce niveau."))
+            self.add_error(
+                "route_reason", _("Indiquez pourquoi la déclaration doit aller directement à ce niveau.")
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -203,7 +222,10 @@ class DeclarationForm(forms.ModelForm):
 
 def _text(label, *, rows=3, max_length=4000, required=True, help_text=""):
     return forms.CharField(
-        label=label, max_length=max_length, required=required, help_text=help_text,
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
 
@@ -239,8 +261,11 @@ class MeasureForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
-    assessment = _text(_("Votre évaluation"), rows=4,
-                       help_text=_("Ce que vous avez constaté et fait ; le niveau suivant la lira."))
+    assessment = _text(
+        _("Votre évaluation"),
+        rows=4,
+        help_text=_("Ce que vous avez constaté et fait ; le niveau suivant la lira."),
+    )
 
 
 class CloseForm(forms.Form):
@@ -253,7 +278,9 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Issue"), choices=Incident.Outcome.choices)
     reason = _text(_("Motif ou résumé"), required=False)
     ereputation = forms.MultipleChoiceField(
-        label=_("Actions de e-réputation"), choices=EREPUTATION_CHOICES, required=False,
+        label=_("Actions de e-réputation"),
+        choices=EREPUTATION_CHOICES,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -288,10 +315,15 @@ class CloseForm(forms.Form):
 
 
 class TakedownForm(forms.Form):
-    requested_to = forms.ChoiceField(label=_("Demandé à"), choices=Takedown.RequestedTo.choices,
-                                     widget=forms.RadioSelect)
-    details = forms.CharField(label=_("Précisions"), max_length=300, required=False,
-                              help_text=_("Par exemple : formulaire de signalement de la plateforme."))
+    requested_to = forms.ChoiceField(
+        label=_("Demandé à"), choices=Takedown.RequestedTo.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Précisions"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : formulaire de signalement de la plateforme."),
+    )
     requested_at = forms.DateTimeField(label=_("Demandé le"), widget=LocalDateTimeInput())
 
     def clean_requested_at(self):
@@ -307,7 +339,8 @@ class TakedownRemovedForm(forms.Form):
 
 class ShareForm(forms.Form):
     person = forms.CharField(
-        label=_("Personne désignée"), max_length=150,
+        label=_("Personne désignée"),
+        max_length=150,
         help_text=_("Matricule ou nom d'utilisateur de la personne (conseiller juridique, enquêteur)."),
     )
 
@@ -325,16 +358,20 @@ class ShareForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Statut"), required=False,
-                               choices=[("", _("Tous"))] + Incident.Status.choices)
-    category = forms.ChoiceField(label=_("Catégorie"), required=False,
-                                 choices=[("", _("Toutes"))] + Incident.Category.choices)
-    level = forms.ChoiceField(label=_("Niveau"), required=False,
-                              choices=[("", _("Tous"))] + Incident.Level.choices)
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous"))] + Incident.Status.choices
+    )
+    category = forms.ChoiceField(
+        label=_("Catégorie"), required=False, choices=[("", _("Toutes"))] + Incident.Category.choices
+    )
+    level = forms.ChoiceField(
+        label=_("Niveau"), required=False, choices=[("", _("Tous"))] + Incident.Level.choices
+    )
     date_from = forms.DateField(label=_("Déclaré du"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
-    direction = forms.ModelChoiceField(label=_("Direction"), required=False, queryset=Direction.objects.none(),
-                                       empty_label=_("Toutes"))
+    direction = forms.ModelChoiceField(
+        label=_("Direction"), required=False, queryset=Direction.objects.none(), empty_label=_("Toutes")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

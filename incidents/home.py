@@ -13,27 +13,35 @@ def panels(request) -> list[dict]:
     if not user.is_authenticated:
         return []
     result = []
-    waiting = list(declarations_of(user).filter(waiting_for_me=True, level__in=["manager", "direction", "dcai"])[:5])
+    waiting = list(
+        declarations_of(user).filter(waiting_for_me=True, level__in=["manager", "direction", "dcai"])[:5]
+    )
     if waiting:
-        result.append({
-            "title": _("Vos déclarations attendent une réponse"),
-            "template": "incidents/_home_declarer.html",
-            "incidents": waiting,
-        })
+        result.append(
+            {
+                "title": _("Vos déclarations attendent une réponse"),
+                "template": "incidents/_home_declarer.html",
+                "incidents": waiting,
+            }
+        )
     if can_use_queues(user):
         counts = queue_counts(user)
-        result.append({
-            "title": _("Incidents à traiter"),
-            "template": "incidents/_home_handler.html",
-            "to_handle": counts["to_handle"],
-            "overdue": counts["overdue"],
-            "todo_url": reverse("incidents:queue", args=["a-traiter"]),
-            "overdue_url": reverse("incidents:queue", args=["en-retard"]),
-        })
+        result.append(
+            {
+                "title": _("Incidents à traiter"),
+                "template": "incidents/_home_handler.html",
+                "to_handle": counts["to_handle"],
+                "overdue": counts["overdue"],
+                "todo_url": reverse("incidents:queue", args=["a-traiter"]),
+                "overdue_url": reverse("incidents:queue", args=["en-retard"]),
+            }
+        )
     elif roles_for(user).is_hr:
-        result.append({
-            "title": _("Incidents dans l'établissement"),
-            "template": "incidents/_home_hr.html",
-            "counts": institution_counts(),
-        })
+        result.append(
+            {
+                "title": _("Incidents dans l'établissement"),
+                "template": "incidents/_home_hr.html",
+                "counts": institution_counts(),
+            }
+        )
     return result

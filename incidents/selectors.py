@@ -93,8 +93,14 @@ def get_incident_for(user: AbstractBaseUser, pk) -> Incident:
     incident = (
         incidents_visible_to(user)
         .select_related(
-            "declarer", "direction", "assigned_direction", "assigned_manager__user",
-            "concerned_staff__user", "concerned_staff__direction", "taken_in_charge_by", "closed_by",
+            "declarer",
+            "direction",
+            "assigned_direction",
+            "assigned_manager__user",
+            "concerned_staff__user",
+            "concerned_staff__direction",
+            "taken_in_charge_by",
+            "closed_by",
         )
         .filter(pk=pk)
         .first()
@@ -105,6 +111,7 @@ def get_incident_for(user: AbstractBaseUser, pk) -> Incident:
 
 
 # --- The viewer's capacity on one incident -----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -167,8 +174,9 @@ def has_open_request(incident: Incident) -> bool:
     return incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).exists()
 
 
-def available_actions(user: AbstractBaseUser, incident: Incident, viewer: Viewer | None = None,
-                      open_request: bool | None = None) -> frozenset[str]:
+def available_actions(
+    user: AbstractBaseUser, incident: Incident, viewer: Viewer | None = None, open_request: bool | None = None
+) -> frozenset[str]:
     """What this person may do now; the detail page shows exactly these buttons and services re-check."""
     viewer = viewer or viewer_of(user, incident)
     actions: set[str] = set()
@@ -195,14 +203,17 @@ def available_actions(user: AbstractBaseUser, incident: Incident, viewer: Viewer
 
 # --- Lists ---------------------------------------------------------------------------------------
 
+
 def declarations_of(user: AbstractBaseUser) -> QuerySet:
     """The declarer's own list, with a flag when a request waits for their answer."""
     open_requests = Message.objects.filter(
         incident=OuterRef("pk"), kind=Message.Kind.REQUEST, answered_at__isnull=True
     )
-    return _never_concerned(Incident.objects.filter(declarer=user), user).annotate(
-        waiting_for_me=Exists(open_requests)
-    ).order_by("-created_at", "-id")
+    return (
+        _never_concerned(Incident.objects.filter(declarer=user), user)
+        .annotate(waiting_for_me=Exists(open_requests))
+        .order_by("-created_at", "-id")
+    )
 
 
 def can_use_queues(user: AbstractBaseUser) -> bool:
@@ -234,8 +245,10 @@ def queue_recently_closed(user: AbstractBaseUser, now=None) -> QuerySet:
 def queue_counts(user: AbstractBaseUser, now=None) -> dict[str, int]:
     """To handle and overdue, in one query (home panel and navigation)."""
     now = now or timezone.now()
-    return queue_to_handle(user).order_by().aggregate(
-        to_handle=Count("pk"), overdue=Count("pk", filter=Q(deadline_at__lt=now))
+    return (
+        queue_to_handle(user)
+        .order_by()
+        .aggregate(to_handle=Count("pk"), overdue=Count("pk", filter=Q(deadline_at__lt=now)))
     )
 
 

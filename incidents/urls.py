@@ -20,7 +20,9 @@ urlpatterns = [
     path("<int:pk>/transmettre/", views.escalate, name="escalate"),
     path("<int:pk>/fermer/", views.close, name="close"),
     path("<int:pk>/retrait/", views.record_takedown, name="record_takedown"),
-    path("<int:pk>/retrait/<int:takedown_pk>/constate/", views.record_takedown_removed, name="takedown_removed"),
+    path(
+        "<int:pk>/retrait/<int:takedown_pk>/constate/", views.record_takedown_removed, name="takedown_removed"
+    ),
     path("<int:pk>/partage/", views.share, name="share"),
     path("<int:pk>/partage/<int:user_pk>/retirer/", views.unshare, name="unshare"),
 ]

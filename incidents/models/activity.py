@@ -19,7 +19,10 @@ class Event(models.Model):
         NORMAL = "normal", _("Gestionnaire du déclarant")
         NO_MANAGER = "no_manager", _("Aucun gestionnaire actif : acheminé à la direction")
         MANAGER_CONCERNED = "manager_concerned", _("Gestionnaire concerné : niveau gestionnaire sauté")
-        HEAD_CONCERNED = "head_concerned", _("Direction dirigée par la personne concernée : acheminé à la DCAI")
+        HEAD_CONCERNED = (
+            "head_concerned",
+            _("Direction dirigée par la personne concernée : acheminé à la DCAI"),
+        )
         DECLARER_CHOICE = "declarer_choice", _("Acheminement direct demandé par le déclarant")
         AUTHORIZED_USER = "authorized_user", _("Signalement d'un utilisateur autorisé (§6.3)")
         NO_DIRECTION = "no_direction", _("Aucune direction connue : acheminé à la DCAI")
@@ -48,15 +51,25 @@ class Event(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("le"), auto_now_add=True)
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
-    from_level = models.CharField(_("niveau avant"), max_length=10, choices=Incident.Level.choices, blank=True)
-    from_status = models.CharField(_("statut avant"), max_length=20, choices=Incident.Status.choices, blank=True)
+    from_level = models.CharField(
+        _("niveau avant"), max_length=10, choices=Incident.Level.choices, blank=True
+    )
+    from_status = models.CharField(
+        _("statut avant"), max_length=20, choices=Incident.Status.choices, blank=True
+    )
     to_level = models.CharField(_("niveau après"), max_length=10, choices=Incident.Level.choices, blank=True)
-    to_status = models.CharField(_("statut après"), max_length=20, choices=Incident.Status.choices, blank=True)
+    to_status = models.CharField(
+        _("statut après"), max_length=20, choices=Incident.Status.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     reason = models.CharField(_("motif d'acheminement"), max_length=30, choices=Reason.choices, blank=True)
     visible_to_declarer = models.BooleanField(_("visible par le déclarant"), default=False)
@@ -92,7 +105,8 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="request") | Q(answered_at__isnull=True), name="message_only_requests_answered"
+                condition=Q(kind="request") | Q(answered_at__isnull=True),
+                name="message_only_requests_answered",
             )
         ]
 

@@ -83,7 +83,9 @@ class Incident(models.Model):
 
     reference = models.CharField(_("référence"), max_length=20, unique=True, editable=False)
     declarer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("déclarant"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déclarant"),
+        on_delete=models.PROTECT,
         related_name="declared_incidents",
     )
     confidential_declarer = models.BooleanField(_("identité visible par la DCAI seulement"), default=False)
@@ -92,14 +94,20 @@ class Incident(models.Model):
     links = models.TextField(_("liens"), blank=True)
     seen_at = models.DateTimeField(_("vu le"))
     category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
-    patient_info_exposed = models.BooleanField(_("renseignements personnels d'un usager possiblement exposés"))
+    patient_info_exposed = models.BooleanField(
+        _("renseignements personnels d'un usager possiblement exposés")
+    )
     still_online = models.CharField(
         _("toujours en ligne"), max_length=10, choices=StillOnline.choices, default=StillOnline.UNKNOWN
     )
     concerned_kind = models.CharField(_("personne concernée"), max_length=20, choices=Concerned.choices)
     concerned_staff = models.ForeignKey(
-        "portal.StaffProfile", verbose_name=_("intervenant concerné"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "portal.StaffProfile",
+        verbose_name=_("intervenant concerné"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     route_choice = models.CharField(
         _("acheminement demandé"), max_length=10, choices=RouteChoice.choices, default=RouteChoice.NORMAL
@@ -111,22 +119,38 @@ class Incident(models.Model):
     level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.OPEN)
     direction = models.ForeignKey(
-        "portal.Direction", verbose_name=_("direction visée"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "portal.Direction",
+        verbose_name=_("direction visée"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assigned_manager = models.ForeignKey(
-        "portal.StaffProfile", verbose_name=_("gestionnaire responsable"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "portal.StaffProfile",
+        verbose_name=_("gestionnaire responsable"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assigned_direction = models.ForeignKey(
-        "portal.Direction", verbose_name=_("direction responsable"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "portal.Direction",
+        verbose_name=_("direction responsable"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     deadline_at = models.DateTimeField(_("échéance du niveau"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     taken_in_charge_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pris en charge par"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pris en charge par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     taken_in_charge_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
 
@@ -137,8 +161,12 @@ class Incident(models.Model):
     reply_published = models.BooleanField(_("réponse publiée"), default=False)
     closed_at = models.DateTimeField(_("fermé le"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("fermé par"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fermé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     closed_at_level = models.CharField(_("fermé au niveau"), max_length=10, choices=Level.choices, blank=True)
 
@@ -170,9 +198,7 @@ class Incident(models.Model):
                 violation_error_message=_("Un acheminement direct exige un motif."),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(level="closed", status="closed", closed_at__isnull=False) & ~Q(outcome="")
-                )
+                condition=(Q(level="closed", status="closed", closed_at__isnull=False) & ~Q(outcome=""))
                 | (~Q(level="closed") & ~Q(status="closed") & Q(closed_at__isnull=True, outcome="")),
                 name="incident_closure_consistent",
             ),

@@ -113,5 +113,11 @@ def notify_routed(incident: Incident, *, actor: AbstractBaseUser | None, overdue
     context = level_context(incident)
     if overdue:
         context["overdue"] = True
-    tell("incidents.routed", handlers_for(incident), incident, actor=actor, context=context,
-         urgent=True if incident.urgent else None)
+    tell(
+        "incidents.routed",
+        handlers_for(incident),
+        incident,
+        actor=actor,
+        context=context,
+        urgent=True if incident.urgent else None,
+    )

@@ -27,16 +27,24 @@ def allocate_reference(year: int) -> str:
     return f"INC-{year}-{counter.last:05d}"
 
 
-def attach_evidence(incident: Incident, files: list[CleanFile], *, actor: AbstractBaseUser,
-                    written: list[str]) -> list[Evidence]:
+def attach_evidence(
+    incident: Incident, files: list[CleanFile], *, actor: AbstractBaseUser, written: list[str]
+) -> list[Evidence]:
     rows = []
     for clean in files:
         stored = write_private(clean)
         written.append(stored)
-        rows.append(Evidence(
-            incident=incident, stored_name=stored, original_name=clean.original_name,
-            content_type=clean.content_type, size=clean.size, sha256=clean.sha256, uploaded_by=actor,
-        ))
+        rows.append(
+            Evidence(
+                incident=incident,
+                stored_name=stored,
+                original_name=clean.original_name,
+                content_type=clean.content_type,
+                size=clean.size,
+                sha256=clean.sha256,
+                uploaded_by=actor,
+            )
+        )
     return Evidence.objects.bulk_create(rows)
 
 
@@ -81,10 +89,14 @@ def incident_declare(
     try:
         with transaction.atomic():
             route = initial_route(
-                declarer=declarer, declarer_profile=profile, route_choice=route_choice,
+                declarer=declarer,
+                declarer_profile=profile,
+                route_choice=route_choice,
                 concerned_staff=concerned_staff,
             )
-            direction = concerned_staff.direction if concerned_staff else (profile.direction if profile else None)
+            direction = (
+                concerned_staff.direction if concerned_staff else (profile.direction if profile else None)
+            )
             incident = Incident(
                 reference=allocate_reference(timezone.localdate(now).year),
                 declarer=declarer,
@@ -105,16 +117,30 @@ def incident_declare(
             )
             move_to(incident, route, now)
             incident.save()
-            record(incident, kind=Event.Kind.DECLARED, actor=declarer, before=("", ""), visible_to_declarer=True)
-            record(incident, kind=Event.Kind.ROUTED, actor=None, before=("", ""),
-                   reason=route.why, visible_to_declarer=True)
+            record(
+                incident, kind=Event.Kind.DECLARED, actor=declarer, before=("", ""), visible_to_declarer=True
+            )
+            record(
+                incident,
+                kind=Event.Kind.ROUTED,
+                actor=None,
+                before=("", ""),
+                reason=route.why,
+                visible_to_declarer=True,
+            )
             if evidence:
                 attach_evidence(incident, evidence, actor=declarer, written=written)
             tell("incidents.declared", [declarer], incident, context={"level": incident.level})
             if urgent:
                 record(incident, kind=Event.Kind.URGENT_ALERT, actor=None)
-                tell("incidents.urgent_patient_info", dcai_officers(), incident, actor=declarer,
-                     context={"level": incident.level}, urgent=True)
+                tell(
+                    "incidents.urgent_patient_info",
+                    dcai_officers(),
+                    incident,
+                    actor=declarer,
+                    context={"level": incident.level},
+                    urgent=True,
+                )
             if not (urgent and incident.level == Level.DCAI):
                 notify_routed(incident, actor=declarer)
     except Exception:

@@ -43,8 +43,16 @@ def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> I
         incident.taken_in_charge_by = actor
         incident.taken_in_charge_at = timezone.now()
         incident.save()
-        record(incident, kind=Event.Kind.TAKEN_IN_CHARGE, actor=actor, before=before, visible_to_declarer=True)
-        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=level_context(incident))
+        record(
+            incident, kind=Event.Kind.TAKEN_IN_CHARGE, actor=actor, before=before, visible_to_declarer=True
+        )
+        tell(
+            "incidents.status_changed",
+            [incident.declarer],
+            incident,
+            actor=actor,
+            context=level_context(incident),
+        )
     return incident
 
 
@@ -62,8 +70,13 @@ def incident_request_information(*, incident: Incident, actor: AbstractBaseUser,
         )
         incident.status = Status.AWAITING_DECLARER
         incident.save()
-        record(incident, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, before=before,
-               visible_to_declarer=True)
+        record(
+            incident,
+            kind=Event.Kind.INFORMATION_REQUESTED,
+            actor=actor,
+            before=before,
+            visible_to_declarer=True,
+        )
         tell("incidents.information_requested", [incident.declarer], incident, actor=actor)
     return message
 
@@ -82,19 +95,31 @@ def incident_answer_information(
             require(actor, incident, "answer_information")
             before = (incident.level, incident.status)
             now = timezone.now()
-            incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(answered_at=now)
+            incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(
+                answered_at=now
+            )
             message = Message.objects.create(
                 incident=incident, kind=Message.Kind.ANSWER, author=actor, level=incident.level, body=answer
             )
             if incident.status == Status.AWAITING_DECLARER:
                 incident.status = Status.IN_PROGRESS if incident.taken_in_charge_by_id else Status.OPEN
                 incident.save()
-            record(incident, kind=Event.Kind.INFORMATION_PROVIDED, actor=actor, before=before,
-                   visible_to_declarer=True)
+            record(
+                incident,
+                kind=Event.Kind.INFORMATION_PROVIDED,
+                actor=actor,
+                before=before,
+                visible_to_declarer=True,
+            )
             if evidence:
                 attach_evidence(incident, evidence, actor=actor, written=written)
-                record(incident, kind=Event.Kind.EVIDENCE_ADDED, actor=actor, visible_to_declarer=True,
-                       note=str(len(evidence)))
+                record(
+                    incident,
+                    kind=Event.Kind.EVIDENCE_ADDED,
+                    actor=actor,
+                    visible_to_declarer=True,
+                    note=str(len(evidence)),
+                )
             tell("incidents.information_provided", handlers_for(incident), incident, actor=actor)
     except Exception:
         remove_private(written)
@@ -116,7 +141,12 @@ def incident_add_note(*, incident: Incident, actor: AbstractBaseUser, body: str)
 
 
 def incident_record_measure(
-    *, incident: Incident, actor: AbstractBaseUser, kind: str, decided_by: str, decided_on: date,
+    *,
+    incident: Incident,
+    actor: AbstractBaseUser,
+    kind: str,
+    decided_by: str,
+    decided_on: date,
     description: str,
 ) -> Measure:
     """An administrative or disciplinary measure (§7.6 managers; §7.4 directions take administrative ones)."""
@@ -130,8 +160,13 @@ def incident_record_measure(
         incident = lock(incident)
         require(actor, incident, "record_measure")
         measure = Measure.objects.create(
-            incident=incident, kind=kind, decided_by=decided_by.strip(), decided_on=decided_on,
-            description=description.strip(), level=incident.level, recorded_by=actor,
+            incident=incident,
+            kind=kind,
+            decided_by=decided_by.strip(),
+            decided_on=decided_on,
+            description=description.strip(),
+            level=incident.level,
+            recorded_by=actor,
         )
         record(incident, kind=Event.Kind.MEASURE_RECORDED, actor=actor, note=measure.get_kind_display())
     return measure
@@ -154,10 +189,23 @@ def incident_escalate(*, incident: Incident, actor: AbstractBaseUser, assessment
         before = (incident.level, incident.status)
         move_to(incident, route, timezone.now())
         incident.save()
-        record(incident, kind=Event.Kind.ESCALATED, actor=actor, before=before, note=assessment,
-               reason=route.why, visible_to_declarer=True)
+        record(
+            incident,
+            kind=Event.Kind.ESCALATED,
+            actor=actor,
+            before=before,
+            note=assessment,
+            reason=route.why,
+            visible_to_declarer=True,
+        )
         notify_routed(incident, actor=actor)
-        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=level_context(incident))
+        tell(
+            "incidents.status_changed",
+            [incident.declarer],
+            incident,
+            actor=actor,
+            context=level_context(incident),
+        )
     return incident
 
 
@@ -212,7 +260,14 @@ def incident_close(
         incident.closed_at_level = closed_at_level
         incident.deadline_at = None
         incident.save()
-        record(incident, kind=Event.Kind.CLOSED, actor=actor, before=before, note=reason, visible_to_declarer=True)
+        record(
+            incident,
+            kind=Event.Kind.CLOSED,
+            actor=actor,
+            before=before,
+            note=reason,
+            visible_to_declarer=True,
+        )
         context = {"outcome": outcome, "level": closed_at_level}
         tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=context)
         if closed_at_level == Level.MANAGER:
@@ -223,7 +278,12 @@ def incident_close(
 
 
 def incident_record_takedown(
-    *, incident: Incident, actor: AbstractBaseUser, requested_to: str, requested_at: datetime, details: str = ""
+    *,
+    incident: Incident,
+    actor: AbstractBaseUser,
+    requested_to: str,
+    requested_at: datetime,
+    details: str = "",
 ) -> Takedown:
     """DCAI asks the platform or the author to remove the content (§7.3 e-reputation)."""
     if requested_to not in Takedown.RequestedTo.values:
@@ -234,12 +294,20 @@ def incident_record_takedown(
         incident = lock(incident)
         require(actor, incident, "record_takedown")
         takedown = Takedown.objects.create(
-            incident=incident, requested_to=requested_to, requested_at=requested_at,
-            details=details.strip(), recorded_by=actor,
+            incident=incident,
+            requested_to=requested_to,
+            requested_at=requested_at,
+            details=details.strip(),
+            recorded_by=actor,
         )
         incident.takedown_requested = True
         incident.save(update_fields=["takedown_requested", "updated_at"])
-        record(incident, kind=Event.Kind.TAKEDOWN_REQUESTED, actor=actor, note=takedown.get_requested_to_display())
+        record(
+            incident,
+            kind=Event.Kind.TAKEDOWN_REQUESTED,
+            actor=actor,
+            note=takedown.get_requested_to_display(),
+        )
     return takedown
 
 
@@ -256,7 +324,9 @@ def incident_record_takedown_removed(
         if takedown.removed_seen_at is not None:
             raise IncidentActionError(_("Le retrait est déjà consigné."))
         if removed_seen_at > timezone.now() or removed_seen_at < takedown.requested_at:
-            raise IncidentActionError(_("La date du retrait doit suivre la demande et ne pas être dans le futur."))
+            raise IncidentActionError(
+                _("La date du retrait doit suivre la demande et ne pas être dans le futur.")
+            )
         takedown.removed_seen_at = removed_seen_at
         takedown.save(update_fields=["removed_seen_at"])
         incident.still_online = Incident.StillOnline.NO

@@ -32,8 +32,14 @@ def _escalate_one(pk: int, now: datetime) -> bool:
         before = (incident.level, incident.status)
         move_to(incident, route, now)
         incident.save()
-        record(incident, kind=Event.Kind.ESCALATED_OVERDUE, actor=None, before=before, reason=route.why,
-               visible_to_declarer=True)
+        record(
+            incident,
+            kind=Event.Kind.ESCALATED_OVERDUE,
+            actor=None,
+            before=before,
+            reason=route.why,
+            visible_to_declarer=True,
+        )
         context = {"level": before[0]}
         tell("incidents.deadline_passed", previous_handlers, incident, context=context)
         notify_routed(incident, actor=None, overdue=True)
@@ -66,7 +72,9 @@ def incidents_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]
         pks = list(
             Incident.objects.filter(
                 level__in=[Level.MANAGER, Level.DIRECTION], deadline_at__lt=now, pk__gt=last_pk
-            ).order_by("pk").values_list("pk", flat=True)[:BATCH]
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
         )
         if not pks:
             break
@@ -77,7 +85,9 @@ def incidents_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]
         pks = list(
             Incident.objects.filter(
                 level=Level.DCAI, deadline_at__lt=now, overdue_notified_at__isnull=True, pk__gt=last_pk
-            ).order_by("pk").values_list("pk", flat=True)[:BATCH]
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
         )
         if not pks:
             break

@@ -34,7 +34,9 @@ def incident_share(*, incident: Incident, actor: AbstractBaseUser, user: Abstrac
         if _is_shared(incident, user):
             raise IncidentActionError(_("L'incident est déjà partagé avec cette personne."))
         grant(user=user, perm=PERM, obj=incident)
-        record(incident, kind=Event.Kind.SHARED, actor=actor, note=user.get_full_name() or user.get_username())
+        record(
+            incident, kind=Event.Kind.SHARED, actor=actor, note=user.get_full_name() or user.get_username()
+        )
         tell("incidents.shared", [user], incident, actor=actor)
 
 
@@ -45,14 +47,20 @@ def incident_unshare(*, incident: Incident, actor: AbstractBaseUser, user: Abstr
         if not _is_shared(incident, user):
             raise IncidentActionError(_("L'incident n'est pas partagé avec cette personne."))
         revoke(user=user, perm=PERM, obj=incident)
-        record(incident, kind=Event.Kind.UNSHARED, actor=actor, note=user.get_full_name() or user.get_username())
+        record(
+            incident, kind=Event.Kind.UNSHARED, actor=actor, note=user.get_full_name() or user.get_username()
+        )
         tell("incidents.unshared", [user], incident, actor=actor)
 
 
 def shared_with(incident: Incident):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        incidentuserobjectpermission__content_object=incident,
-        incidentuserobjectpermission__permission__codename=SHARE_PERMISSION,
-    ).order_by("last_name", "first_name")
+    return (
+        get_user_model()
+        .objects.filter(
+            incidentuserobjectpermission__content_object=incident,
+            incidentuserobjectpermission__permission__codename=SHARE_PERMISSION,
+        )
+        .order_by("last_name", "first_name")
+    )

@@ -16,7 +16,22 @@ from .detail import access_log, detail, evidence_download
 from .queues import queue
 
 __all__ = [
-    "access_log", "add_note", "answer_information", "close", "confirmation", "declare", "detail", "escalate",
-    "evidence_download", "mine", "queue", "record_measure", "record_takedown", "record_takedown_removed",
-    "request_information", "share", "take_in_charge", "unshare",
+    "access_log",
+    "add_note",
+    "answer_information",
+    "close",
+    "confirmation",
+    "declare",
+    "detail",
+    "escalate",
+    "evidence_download",
+    "mine",
+    "queue",
+    "record_measure",
+    "record_takedown",
+    "record_takedown_removed",
+    "request_information",
+    "share",
+    "take_in_charge",
+    "unshare",
 ]

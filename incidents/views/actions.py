@@ -40,6 +40,7 @@ def incident_action(view):
         except services.IncidentActionError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(incident)
+
     return wrapper
 
 
@@ -78,7 +79,9 @@ def answer_information(request, incident):
     if not form.is_valid():
         return _invalid(request, incident, "answer_information", form)
     services.incident_answer_information(
-        incident=incident, actor=request.user, answer=form.cleaned_data["answer"],
+        incident=incident,
+        actor=request.user,
+        answer=form.cleaned_data["answer"],
         evidence=form.cleaned_data.get("evidence") or [],
     )
     return _done(request, incident, _("Merci, votre réponse a été transmise."))

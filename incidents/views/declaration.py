@@ -25,10 +25,19 @@ def declare(request):
             else:
                 return redirect("incidents:confirmation", pk=incident.pk)
         if form.errors.get("evidence"):
-            messages.error(request, _("Un ou plusieurs fichiers ont été refusés : le reste du formulaire est "
-                                      "conservé, joignez de nouveau vos preuves."))
-    return render(request, "incidents/declare.html", {"form": form, "limits": evidence.limits()},
-                  status=400 if form.errors else 200)
+            messages.error(
+                request,
+                _(
+                    "Un ou plusieurs fichiers ont été refusés : le reste du formulaire est "
+                    "conservé, joignez de nouveau vos preuves."
+                ),
+            )
+    return render(
+        request,
+        "incidents/declare.html",
+        {"form": form, "limits": evidence.limits()},
+        status=400 if form.errors else 200,
+    )
 
 
 def confirmation(request, pk: int):

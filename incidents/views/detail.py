@@ -93,8 +93,12 @@ def evidence_download(request, pk: int, evidence_pk: int):
         handle = open(private_path(item.stored_name), "rb")
     except (OSError, ValueError):
         raise Http404 from None
-    AccessLog.objects.create(incident=incident, evidence=item, user=request.user, action=AccessLog.Action.DOWNLOAD)
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    AccessLog.objects.create(
+        incident=incident, evidence=item, user=request.user, action=AccessLog.Action.DOWNLOAD
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -106,5 +110,8 @@ def access_log(request, pk: int):
         raise Http404
     entries = AccessLog.objects.filter(incident=incident).select_related("user", "evidence")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/access_log.html",
-                  {"incident": incident, "page_obj": page, "entries": page.object_list})
+    return render(
+        request,
+        "incidents/access_log.html",
+        {"incident": incident, "page_obj": page, "entries": page.object_list},
+    )

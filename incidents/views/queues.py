@@ -24,13 +24,17 @@ def queue(request, name: str):
     filters = QueueFilterForm(request.GET or None)
     incidents = filters.apply(selector(request.user)).select_related("direction")
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incidents/queue.html", {
-        "title": title,
-        "queue_name": name,
-        "queues": [(key, label) for key, (label, _sel) in QUEUES.items()],
-        "counts": queue_counts(request.user),
-        "filters": filters,
-        "page_obj": page,
-        "incidents": page.object_list,
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "incidents/queue.html",
+        {
+            "title": title,
+            "queue_name": name,
+            "queues": [(key, label) for key, (label, _sel) in QUEUES.items()],
+            "counts": queue_counts(request.user),
+            "filters": filters,
+            "page_obj": page,
+            "incidents": page.object_list,
+            "now": timezone.now(),
+        },
+    )

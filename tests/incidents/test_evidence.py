@@ -50,13 +50,16 @@ def test_pdf_metadata_is_dropped():
     assert b"Titre secret" not in clean.data
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("capture.png", exe_bytes()),                 # right extension, wrong content
-    ("rapport.pdf", b"Just some text, not a PDF"),
-    ("page.png", b"<html><script>alert(1)</script></html>"),
-    ("capture.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),  # PNG signature, broken body
-    ("doc.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("capture.png", exe_bytes()),  # right extension, wrong content
+        ("rapport.pdf", b"Just some text, not a PDF"),
+        ("page.png", b"<html><script>alert(1)</script></html>"),
+        ("capture.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),  # PNG signature, broken body
+        ("doc.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ],
+)
 def test_wrong_content_is_refused_whatever_the_name(name, data):
     with pytest.raises(ValidationError) as error:
         clean_upload(upload(name, data, "image/png"))
@@ -82,7 +85,9 @@ def test_all_bad_files_are_reported_together():
 
 
 def test_files_are_stored_privately_with_their_checksum(org):
-    incident = declare(org.user("alice"), evidence=clean_uploads([upload("../../etc/passwd.png", png_bytes())]))
+    incident = declare(
+        org.user("alice"), evidence=clean_uploads([upload("../../etc/passwd.png", png_bytes())])
+    )
     item = Evidence.objects.get(incident=incident)
     path = private_path(item.stored_name)
     assert path.is_file() and str(path).startswith(str(django_settings.PRIVATE_STORAGE_ROOT.resolve()))
@@ -159,6 +164,9 @@ def test_declaring_with_files_through_the_form(org, login):
     )
     assert response.status_code == 302
     incident = Incident.objects.get()
-    assert sorted(incident.evidence.values_list("content_type", flat=True)) == ["application/pdf", "image/jpeg"]
+    assert sorted(incident.evidence.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/jpeg",
+    ]
     jpeg = incident.evidence.get(content_type="image/jpeg")
     assert not Image.open(private_path(jpeg.stored_name)).getexif().get_ifd(0x8825)

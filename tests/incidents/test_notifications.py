@@ -16,8 +16,18 @@ SECRET = "TEXTE-CONFIDENTIEL-DE-L-INCIDENT"
 
 def test_kinds_are_registered():
     assert get_kind("incidents.urgent_patient_info").urgent
-    for code in ("declared", "routed", "information_requested", "information_provided", "status_changed",
-                 "deadline_passed", "closed_by_manager", "closed", "shared", "unshared"):
+    for code in (
+        "declared",
+        "routed",
+        "information_requested",
+        "information_provided",
+        "status_changed",
+        "deadline_passed",
+        "closed_by_manager",
+        "closed",
+        "shared",
+        "unshared",
+    ):
         get_kind(f"incidents.{code}")
 
 
@@ -36,12 +46,15 @@ def test_patient_information_alerts_dcai_at_once_in_parallel(org, notified):
     assert incident.urgent and incident.level == Incident.Level.MANAGER
     assert notified("incidents.urgent_patient_info") == {"diane", "dora"}
     assert notified("incidents.routed") == {"bob"}
-    assert all(Notification.objects.filter(kind="incidents.urgent_patient_info").values_list("urgent", flat=True))
+    assert all(
+        Notification.objects.filter(kind="incidents.urgent_patient_info").values_list("urgent", flat=True)
+    )
     assert Notification.objects.get(kind="incidents.routed").urgent
     assert incident.events.filter(kind="urgent_alert").exists()
     # DCAI can act on the live post before the incident reaches it.
-    services.incident_record_takedown(incident=incident, actor=org.user("diane"), requested_to="platform",
-                                      requested_at=timezone.now())
+    services.incident_record_takedown(
+        incident=incident, actor=org.user("diane"), requested_to="platform", requested_at=timezone.now()
+    )
 
 
 def test_patient_exposure_flag_alone_is_urgent(org, notified):
@@ -50,8 +63,13 @@ def test_patient_exposure_flag_alone_is_urgent(org, notified):
 
 
 def test_urgent_case_routed_to_dcai_is_told_once(org):
-    declare(org.user("alice"), category="patient_info", patient_info_exposed=True, route_choice="dcai",
-            route_reason="x")
+    declare(
+        org.user("alice"),
+        category="patient_info",
+        patient_info_exposed=True,
+        route_choice="dcai",
+        route_reason="x",
+    )
     assert Notification.objects.filter(recipient=org.user("diane")).count() == 1
 
 
@@ -95,8 +113,13 @@ def test_sharing_tells_the_named_person(org, notified):
 
 def test_the_concerned_person_is_never_told(org):
     """Even when they are a DCAI officer receiving every urgent alert."""
-    incident = declare(org.user("alice"), category="patient_info", patient_info_exposed=True,
-                       concerned_kind="staff", concerned_staff=org.diane)
+    incident = declare(
+        org.user("alice"),
+        category="patient_info",
+        patient_info_exposed=True,
+        concerned_kind="staff",
+        concerned_staff=org.diane,
+    )
     assert incident.direction == org.dcai
     services.incident_escalate(incident=incident, actor=org.user("bob"), assessment="x")
     assert Incident.objects.get(pk=incident.pk).level == Incident.Level.DCAI  # the direction is DCAI itself
@@ -111,8 +134,13 @@ def test_the_concerned_manager_is_never_told(org):
 
 
 def test_no_incident_text_in_any_notification(org):
-    incident = declare(org.user("alice"), description=SECRET, links="https://secret.example/" + SECRET,
-                       category="patient_info", patient_info_exposed=True)
+    incident = declare(
+        org.user("alice"),
+        description=SECRET,
+        links="https://secret.example/" + SECRET,
+        category="patient_info",
+        patient_info_exposed=True,
+    )
     services.incident_request_information(incident=incident, actor=org.user("bob"), question=SECRET)
     services.incident_answer_information(incident=incident, actor=org.user("alice"), answer=SECRET)
     services.incident_escalate(incident=incident, actor=org.user("bob"), assessment=SECRET)

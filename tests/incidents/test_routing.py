@@ -77,7 +77,9 @@ def test_delegate_lets_a_headless_direction_act(org):
 
 @pytest.mark.parametrize(("choice", "level"), [("direction", L.DIRECTION), ("dcai", L.DCAI)])
 def test_declarers_choice_with_a_reason(org, choice, level):
-    incident = declare(org.user("alice"), route_choice=choice, route_reason="Mon gestionnaire est ami avec l'auteur.")
+    incident = declare(
+        org.user("alice"), route_choice=choice, route_reason="Mon gestionnaire est ami avec l'auteur."
+    )
     assert incident.level == level
     assert incident.route_reason
     assert incident.events.get(kind=Event.Kind.ROUTED).reason == "declarer_choice"

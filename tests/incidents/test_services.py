@@ -17,7 +17,10 @@ L, S = Incident.Level, Incident.Status
 LEVEL_SETUPS = {
     # level -> (how to get an incident there, the handler at that level)
     "manager": (lambda org: declare(org.user("alice")), "bob"),
-    "direction": (lambda org: declare(org.user("alice"), concerned_kind="staff", concerned_staff=org.bob), "carol"),
+    "direction": (
+        lambda org: declare(org.user("alice"), concerned_kind="staff", concerned_staff=org.bob),
+        "carol",
+    ),
     "dcai": (lambda org: declare(org.user("alice"), route_choice="dcai", route_reason="Sensible."), "diane"),
 }
 
@@ -78,8 +81,12 @@ def test_note_and_measure_at_each_level(at_level):
     incident, handler = at_level
     services.incident_add_note(incident=incident, actor=handler, body="Vérifié la page.")
     services.incident_record_measure(
-        incident=incident, actor=handler, kind=Measure.Kind.ADMINISTRATIVE, decided_by="Comité",
-        decided_on=timezone.localdate(), description="Rappel de la politique.",
+        incident=incident,
+        actor=handler,
+        kind=Measure.Kind.ADMINISTRATIVE,
+        decided_by="Comité",
+        decided_on=timezone.localdate(),
+        description="Rappel de la politique.",
     )
     assert InternalNote.objects.get(incident=incident).level == incident.level
     assert Measure.objects.get(incident=incident).recorded_by == handler
@@ -91,8 +98,12 @@ def test_measure_in_the_future_is_refused(org):
     incident = declare(org.user("alice"))
     with pytest.raises(services.IncidentActionError):
         services.incident_record_measure(
-            incident=incident, actor=org.user("bob"), kind="disciplinary", decided_by="RH",
-            decided_on=timezone.localdate() + timedelta(days=2), description="x",
+            incident=incident,
+            actor=org.user("bob"),
+            kind="disciplinary",
+            decided_by="RH",
+            decided_on=timezone.localdate() + timedelta(days=2),
+            description="x",
         )
     assert not Measure.objects.exists()
 
@@ -109,7 +120,8 @@ def test_escalate_manager_to_direction_to_dcai(org):
     assert incident.level == L.DCAI
     escalations = incident.events.filter(kind=Event.Kind.ESCALATED)
     assert [(e.from_level, e.to_level, e.note) for e in escalations] == [
-        ("manager", "direction", "Sérieux."), ("direction", "dcai", "Informer la DCAI."),
+        ("manager", "direction", "Sérieux."),
+        ("direction", "dcai", "Informer la DCAI."),
     ]
     with pytest.raises(PermissionDenied):
         services.incident_escalate(incident=incident, actor=org.user("diane"), assessment="x")
@@ -128,7 +140,9 @@ def test_a_previous_level_can_no_longer_act(org):
     for action in (
         lambda: services.incident_take_in_charge(incident=incident, actor=org.user("bob")),
         lambda: services.incident_add_note(incident=incident, actor=org.user("bob"), body="x"),
-        lambda: services.incident_close(incident=incident, actor=org.user("bob"), outcome="unfounded", reason="x"),
+        lambda: services.incident_close(
+            incident=incident, actor=org.user("bob"), outcome="unfounded", reason="x"
+        ),
     ):
         with pytest.raises(PermissionDenied):
             action()
@@ -157,8 +171,14 @@ def test_direction_never_closes(org):
 @pytest.mark.parametrize("outcome", ["founded", "unfounded", "duplicate", "withdrawn"])
 def test_dcai_closes_with_an_outcome_and_ereputation_actions(org, outcome):
     incident = declare(org.user("alice"), route_choice="dcai", route_reason="x")
-    services.incident_close(incident=incident, actor=org.user("diane"), outcome=outcome, reason="Résumé.",
-                            takedown_requested=True, reply_published=True)
+    services.incident_close(
+        incident=incident,
+        actor=org.user("diane"),
+        outcome=outcome,
+        reason="Résumé.",
+        takedown_requested=True,
+        reply_published=True,
+    )
     incident = _refresh(incident)
     assert incident.outcome == outcome and incident.closed_at_level == L.DCAI
     assert incident.takedown_requested and incident.reply_published
@@ -179,12 +199,17 @@ def test_takedown_tracking_by_dcai(org):
     assert incident.level == L.MANAGER
     asked = timezone.now() - timedelta(hours=2)
     takedown = services.incident_record_takedown(
-        incident=incident, actor=org.user("diane"), requested_to="platform", requested_at=asked,
+        incident=incident,
+        actor=org.user("diane"),
+        requested_to="platform",
+        requested_at=asked,
         details="Formulaire Facebook",
     )
     with pytest.raises(services.IncidentActionError):
         services.incident_record_takedown_removed(
-            incident=incident, actor=org.user("diane"), takedown_id=takedown.pk,
+            incident=incident,
+            actor=org.user("diane"),
+            takedown_id=takedown.pk,
             removed_seen_at=asked - timedelta(hours=1),
         )
     services.incident_record_takedown_removed(
@@ -195,8 +220,9 @@ def test_takedown_tracking_by_dcai(org):
     assert Takedown.objects.get().removed_seen_at is not None
     for name in ("bob", "carol", "alice"):
         with pytest.raises(PermissionDenied):
-            services.incident_record_takedown(incident=incident, actor=org.user(name), requested_to="author",
-                                              requested_at=asked)
+            services.incident_record_takedown(
+                incident=incident, actor=org.user(name), requested_to="author", requested_at=asked
+            )
 
 
 def test_share_and_unshare_by_dcai(org):
@@ -211,7 +237,9 @@ def test_share_and_unshare_by_dcai(org):
     services.incident_unshare(incident=incident, actor=org.user("diane"), user=counsel)
     assert incident not in incidents_visible_to(counsel)
     assert list(incident.events.filter(kind__in=["shared", "unshared"]).values_list("kind", flat=True)) == [
-        "shared", "unshared"]
+        "shared",
+        "unshared",
+    ]
 
 
 def test_only_dcai_shares_and_never_with_the_concerned_person(org):

@@ -16,24 +16,33 @@ def test_declare_page(org, login):
     response = login(org.user("alice")).get(reverse("incidents:declare"))
     assert response.status_code == 200
     page = response.content.decode()
-    for label in ("Qu&#x27;avez-vous vu ?", "Plateforme", "Qui est concerné ?", "Preuves", 'enctype="multipart/form-data"'):
+    for label in (
+        "Qu&#x27;avez-vous vu ?",
+        "Plateforme",
+        "Qui est concerné ?",
+        "Preuves",
+        'enctype="multipart/form-data"',
+    ):
         assert label in page
     assert "style=" not in page and "<script>" not in page  # strict CSP
 
 
 def test_declare_confirm_and_follow(org, login, notified):
     client = login(org.user("alice"))
-    response = client.post(reverse("incidents:declare"), {
-        "description": "Photo d'un dossier",
-        "platform": "x",
-        "links": "https://x.example/status/1\nhttps://x.example/status/2",
-        "seen_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "category": "confidential",
-        "still_online": "yes",
-        "concerned_kind": "staff",
-        "concerned_staff_name": "Oscar Test",
-        "route_choice": "normal",
-    })
+    response = client.post(
+        reverse("incidents:declare"),
+        {
+            "description": "Photo d'un dossier",
+            "platform": "x",
+            "links": "https://x.example/status/1\nhttps://x.example/status/2",
+            "seen_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "category": "confidential",
+            "still_online": "yes",
+            "concerned_kind": "staff",
+            "concerned_staff_name": "Oscar Test",
+            "route_choice": "normal",
+        },
+    )
     incident = Incident.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("incidents:confirmation", args=[incident.pk])
@@ -45,17 +54,28 @@ def test_declare_confirm_and_follow(org, login, notified):
     assert "bob" in notified("incidents.routed")
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("concerned_staff_name", "Personne Inconnue", "Aucun intervenant actif"),
-    ("concerned_staff_name", "Alice Test", "Vous ne pouvez pas vous nommer"),
-    ("links", "javascript:alert(1)", "n&#x27;est pas une adresse web"),
-    ("seen_at", "2999-01-01T10:00", "dans le futur"),
-    ("route_choice", "dcai", "Indiquez pourquoi"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("concerned_staff_name", "Personne Inconnue", "Aucun intervenant actif"),
+        ("concerned_staff_name", "Alice Test", "Vous ne pouvez pas vous nommer"),
+        ("links", "javascript:alert(1)", "n&#x27;est pas une adresse web"),
+        ("seen_at", "2999-01-01T10:00", "dans le futur"),
+        ("route_choice", "dcai", "Indiquez pourquoi"),
+    ],
+)
 def test_declare_bad_input_changes_nothing(org, login, field, value, message):
-    data = {"description": "x", "platform": "x", "seen_at": "2026-01-05T10:00", "category": "other",
-            "still_online": "no", "concerned_kind": "staff", "concerned_staff_name": "Oscar Test",
-            "route_choice": "normal", field: value}
+    data = {
+        "description": "x",
+        "platform": "x",
+        "seen_at": "2026-01-05T10:00",
+        "category": "other",
+        "still_online": "no",
+        "concerned_kind": "staff",
+        "concerned_staff_name": "Oscar Test",
+        "route_choice": "normal",
+        field: value,
+    }
     response = login(org.user("alice")).post(reverse("incidents:declare"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -70,7 +90,9 @@ def test_script_in_text_is_shown_as_text(org, login):
 
 def test_confirmation_is_for_the_declarer_only(org, login):
     incident = declare(org.user("alice"))
-    assert login(org.user("bob")).get(reverse("incidents:confirmation", args=[incident.pk])).status_code == 404
+    assert (
+        login(org.user("bob")).get(reverse("incidents:confirmation", args=[incident.pk])).status_code == 404
+    )
 
 
 def test_detail_shows_only_permitted_buttons(org, login):
@@ -81,7 +103,7 @@ def test_detail_shows_only_permitted_buttons(org, login):
     for url in ("record_takedown", "share", "access_log", "answer_information"):
         assert reverse(f"incidents:{url}", args=[incident.pk]) not in page
     page = login(org.user("alice")).get(incident.get_absolute_url()).content.decode()
-    assert "<form method=\"post\" action=\"/incidents/" not in page
+    assert '<form method="post" action="/incidents/' not in page
     assert AccessLog.objects.filter(incident=incident, action="view").count() == 2
 
 
@@ -96,20 +118,35 @@ def test_every_action_through_http(org, login, notified):
     assert alice.post(url("answer_information"), {"answer": "Le compte @x"}).status_code == 302
     bob = login(org.user("bob"))
     assert bob.post(url("add_note"), {"body": "Vu."}).status_code == 302
-    assert bob.post(url("record_measure"), {"kind": "disciplinary", "decided_by": "Bob", "decided_on":
-                                            timezone.localdate().isoformat(), "description": "Avis"}).status_code == 302
+    assert (
+        bob.post(
+            url("record_measure"),
+            {
+                "kind": "disciplinary",
+                "decided_by": "Bob",
+                "decided_on": timezone.localdate().isoformat(),
+                "description": "Avis",
+            },
+        ).status_code
+        == 302
+    )
     assert bob.post(url("escalate"), {"assessment": "Grave"}).status_code == 302
     carol = login(org.user("carol"))
     assert carol.post(url("close"), {"outcome": "founded", "reason": "x"}).status_code == 403
     assert carol.post(url("escalate"), {"assessment": "Pour la DCAI"}).status_code == 302
     diane = login(org.user("diane"))
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    assert diane.post(url("record_takedown"), {"requested_to": "author", "requested_at": now}).status_code == 302
+    assert (
+        diane.post(url("record_takedown"), {"requested_to": "author", "requested_at": now}).status_code == 302
+    )
     takedown = Takedown.objects.get()
     assert diane.post(url("takedown_removed", takedown.pk), {"removed_seen_at": now}).status_code == 302
     assert diane.post(url("share"), {"person": "oscar"}).status_code == 302
     assert diane.post(url("unshare", org.user("oscar").pk)).status_code == 302
-    assert diane.post(url("close"), {"outcome": "founded", "ereputation": ["takedown", "reply"]}).status_code == 302
+    assert (
+        diane.post(url("close"), {"outcome": "founded", "ereputation": ["takedown", "reply"]}).status_code
+        == 302
+    )
     incident.refresh_from_db()
     assert incident.outcome == "founded" and incident.reply_published and incident.takedown_requested
     assert Measure.objects.get().kind == "disciplinary"
@@ -119,8 +156,10 @@ def test_every_action_through_http(org, login, notified):
 def test_invalid_action_form_shows_errors_and_changes_nothing(org, login):
     incident = declare(org.user("alice"), route_choice="dcai", route_reason="x")
     client = login(org.user("diane"))
-    response = client.post(reverse("incidents:close", args=[incident.pk]), {"outcome": "founded",
-                                                                            "ereputation": ["none", "reply"]})
+    response = client.post(
+        reverse("incidents:close", args=[incident.pk]),
+        {"outcome": "founded", "ereputation": ["none", "reply"]},
+    )
     assert response.status_code == 400 and "exclut les autres" in response.content.decode()
     response = client.post(reverse("incidents:close", args=[incident.pk]), {"outcome": "unfounded"})
     assert response.status_code == 400
@@ -147,10 +186,22 @@ def test_queue_filters(org, login):
     client = login(org.user("diane"))
     page = client.get(reverse("incidents:queue", args=["a-traiter"])).content.decode()
     assert page.count("INC-") == 0  # at manager level: not DCAI's to handle
-    page = client.get(reverse("incidents:queue", args=["a-traiter"]), {"category": "netiquette"}).content.decode()
-    bob_page = login(org.user("bob")).get(reverse("incidents:queue", args=["a-traiter"]),
-                                          {"category": "netiquette", "level": "manager",
-                                           "direction": org.care.pk, "date_from": "2020-01-01"}).content.decode()
+    page = client.get(
+        reverse("incidents:queue", args=["a-traiter"]), {"category": "netiquette"}
+    ).content.decode()
+    bob_page = (
+        login(org.user("bob"))
+        .get(
+            reverse("incidents:queue", args=["a-traiter"]),
+            {
+                "category": "netiquette",
+                "level": "manager",
+                "direction": org.care.pk,
+                "date_from": "2020-01-01",
+            },
+        )
+        .content.decode()
+    )
     assert other.reference in bob_page and bob_page.count("INC-") == 1
 
 
@@ -158,9 +209,13 @@ def test_recently_closed_queue(org, login):
     incident = declare(org.user("alice"))
     services.incident_close(incident=incident, actor=org.user("bob"), outcome="unfounded", reason="x")
     for name in ("bob", "diane"):
-        page = login(org.user(name)).get(reverse("incidents:queue", args=["recemment-fermes"])).content.decode()
+        page = (
+            login(org.user(name)).get(reverse("incidents:queue", args=["recemment-fermes"])).content.decode()
+        )
         assert incident.reference in page
-    page = login(org.user("carol")).get(reverse("incidents:queue", args=["recemment-fermes"])).content.decode()
+    page = (
+        login(org.user("carol")).get(reverse("incidents:queue", args=["recemment-fermes"])).content.decode()
+    )
     assert incident.reference not in page
 
 
@@ -173,21 +228,27 @@ def _count_queries(client, url) -> int:
 def _many(org, n):
     """n incidents: half overdue at manager level, half closed, some urgent, two categories."""
     for i in range(n):
-        incident = declare(org.user("alice"), category="other" if i % 4 < 2 else "copyright",
-                           patient_info_exposed=(i % 5 == 0))
+        incident = declare(
+            org.user("alice"),
+            category="other" if i % 4 < 2 else "copyright",
+            patient_info_exposed=(i % 5 == 0),
+        )
         if i % 2:
             services.incident_close(incident=incident, actor=org.user("bob"), outcome="unfounded", reason="x")
         else:
             Incident.objects.filter(pk=incident.pk).update(deadline_at=timezone.now())
 
 
-@pytest.mark.parametrize(("user", "url"), [
-    ("alice", reverse("incidents:mine")),
-    ("bob", reverse("incidents:queue", args=["a-traiter"])),
-    ("bob", reverse("incidents:queue", args=["en-retard"])),
-    ("diane", reverse("incidents:queue", args=["recemment-fermes"]) + "?category=other"),
-    ("bob", reverse("incidents:queue", args=["recemment-fermes"]) + "?page=2"),
-])
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        ("alice", reverse("incidents:mine")),
+        ("bob", reverse("incidents:queue", args=["a-traiter"])),
+        ("bob", reverse("incidents:queue", args=["en-retard"])),
+        ("diane", reverse("incidents:queue", args=["recemment-fermes"]) + "?category=other"),
+        ("bob", reverse("incidents:queue", args=["recemment-fermes"]) + "?page=2"),
+    ],
+)
 def test_list_pages_cost_a_constant_number_of_queries(org, login, django_assert_max_num_queries, user, url):
     client = login(org.user(user))
     _many(org, 2)
@@ -232,7 +293,7 @@ def test_home_panels(org):
     assert "1 incident à traiter" in html
     html, _queries = _panels(org.user("harry"))
     assert "Incidents dans l'établissement" in html and incident.reference not in html
-    assert "Ouverts</dt><dd class=\"col-4\">1<" in html
+    assert 'Ouverts</dt><dd class="col-4">1<' in html
 
 
 def test_home_panels_cost_a_constant_number_of_queries(org):

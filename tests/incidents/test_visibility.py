@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from incidents import services
+from incidents.evidence import clean_uploads
 from incidents.models import Evidence, Incident
 from incidents.selectors import incidents_visible_to, queue_to_handle
 from portal.permissions import direction_delegate_add
 
 from .factories import declare, png_bytes, upload
-from incidents.evidence import clean_uploads
 
 
 def visible(user) -> set[str]:
@@ -80,8 +80,13 @@ def test_hr_sees_none(org, three, login):
 
 
 def test_concerned_staff_never_sees_even_as_dcai(org, login):
-    incident = declare(org.user("alice"), route_choice="dcai", route_reason="x",
-                       concerned_kind="staff", concerned_staff=org.diane)
+    incident = declare(
+        org.user("alice"),
+        route_choice="dcai",
+        route_reason="x",
+        concerned_kind="staff",
+        concerned_staff=org.diane,
+    )
     assert incident.reference in visible(org.user("dora"))
     assert incident.reference not in visible(org.user("diane"))
     assert login(org.user("diane")).get(incident.get_absolute_url()).status_code == 404
@@ -121,8 +126,11 @@ INCIDENT_URLS = [
     ("request_information", "post", {"question": "?"}),
     ("answer_information", "post", {"answer": "!"}),
     ("add_note", "post", {"body": "x"}),
-    ("record_measure", "post", {"kind": "administrative", "decided_by": "x", "decided_on": "2026-01-05",
-                                "description": "x"}),
+    (
+        "record_measure",
+        "post",
+        {"kind": "administrative", "decided_by": "x", "decided_on": "2026-01-05", "description": "x"},
+    ),
     ("escalate", "post", {"assessment": "x"}),
     ("close", "post", {"outcome": "unfounded", "reason": "x"}),
     ("record_takedown", "post", {"requested_to": "platform", "requested_at": "2026-01-05T10:00"}),
@@ -150,9 +158,17 @@ def test_forged_ids_on_sub_object_urls_get_404(org, login, with_evidence, intrud
     client = login(org.user(intruder))
     item = Evidence.objects.get(incident=with_evidence)
     assert client.get(reverse("incidents:evidence", args=[with_evidence.pk, item.pk])).status_code == 404
-    assert client.post(reverse("incidents:takedown_removed", args=[with_evidence.pk, 1]),
-                       {"removed_seen_at": "2026-01-05T10:00"}).status_code == 404
-    assert client.post(reverse("incidents:unshare", args=[with_evidence.pk, org.user("harry").pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("incidents:takedown_removed", args=[with_evidence.pk, 1]),
+            {"removed_seen_at": "2026-01-05T10:00"},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("incidents:unshare", args=[with_evidence.pk, org.user("harry").pk])).status_code
+        == 404
+    )
 
 
 def test_evidence_of_another_incident_through_a_visible_one_is_404(org, login, with_evidence):
@@ -166,7 +182,9 @@ def test_evidence_of_another_incident_through_a_visible_one_is_404(org, login, w
 def test_seeing_without_acting_is_403(org, login):
     incident = declare(org.user("alice"))
     client = login(org.user("alice"))
-    assert client.post(reverse("incidents:escalate", args=[incident.pk]), {"assessment": "x"}).status_code == 403
+    assert (
+        client.post(reverse("incidents:escalate", args=[incident.pk]), {"assessment": "x"}).status_code == 403
+    )
     assert client.post(reverse("incidents:take_in_charge", args=[incident.pk])).status_code == 403
     assert Incident.objects.get(pk=incident.pk).level == Incident.Level.MANAGER
 
@@ -174,4 +192,6 @@ def test_seeing_without_acting_is_403(org, login):
 def test_only_dcai_reads_the_access_log(org, login):
     incident = declare(org.user("alice"))
     assert login(org.user("bob")).get(reverse("incidents:access_log", args=[incident.pk])).status_code == 404
-    assert login(org.user("diane")).get(reverse("incidents:access_log", args=[incident.pk])).status_code == 200
+    assert (
+        login(org.user("diane")).get(reverse("incidents:access_log", args=[incident.pk])).status_code == 200
+    )
