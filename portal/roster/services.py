@@ -508,6 +508,9 @@ def _revoke(
         if was_active and profile.is_active and profile.user.is_active:
             recipients.append(profile.user)
         _notify_all("roster.designation_revoked", recipients, designation, exclude=actor)
+        # A renewal under way for a withdrawn designation goes with it.
+        for renewal in designation.renewals.filter(status__in=Designation.OPEN_STATUSES):
+            _revoke(designation=renewal, actor=actor, reason=reason, audience=audience)
     return designation
 
 

@@ -412,3 +412,15 @@ def test_an_account_named_by_a_designation_cannot_be_deleted(org, designate, acc
         accounts["facebook"].delete()
     with pytest.raises(ProtectedError):
         Designation.objects.get().delete()
+
+
+def test_revoking_a_designation_withdraws_its_renewal_under_way(org, designate, acknowledged):
+    previous = designate()
+    services.designation_confirm(designation=previous, actor=org.user("diane"))
+    start = previous.end_date + datetime.timedelta(days=1)
+    renewal = services.designation_renew(
+        designation=previous, actor=org.user("carol"), data=data(previous.accounts.all(), start=start)
+    )
+    services.designation_revoke(designation=previous, actor=org.user("diane"), reason="Fin du projet")
+    renewal.refresh_from_db()
+    assert renewal.status == Status.REVOKED and renewal.revocation_reason == "Fin du projet"
