@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TextIO
 
 from django.conf import settings
 
@@ -21,15 +22,19 @@ def seed_path() -> Path:
     return shared if shared.exists() else Path(__file__).resolve().parent / "fixtures" / SEED_NAME
 
 
-def seed_policy(out) -> None:
+def seed_policy(out: TextIO | None = None) -> None:
     """Import the seed document (date slip corrected), record the board's approval, put it in force.
 
     Idempotent: a second run finds the version in force with the same text and changes nothing.
     """
+    def say(line: str) -> None:
+        if out is not None:
+            out.write(line + "\n")
+
     path = seed_path()
     doc = parse_document(path.read_text(encoding="utf-8-sig"))
     result = import_document(doc, accept_date_fix=True, source=path.name)
-    out.write(f"Politique {doc.number} : {result.policy_action}, version {result.version_action}.")
+    say(f"Politique {doc.number} : {result.policy_action}, version {result.version_action}.")
     version = result.version
     if version is None:
         return
@@ -42,9 +47,9 @@ def seed_policy(out) -> None:
             resolution_number=version.resolution_number or DEMO_RESOLUTION,
             signed_on=version.signed_on,
         )
-        out.write(f"Approbation enregistrée ({version.resolution_number}).")
+        say(f"Approbation enregistrée ({version.resolution_number}).")
     if version.status == PolicyVersion.Status.APPROVED:
         version = version_put_in_force(
             version=version, actor=None, effective_on=version.signed_on or version.approved_on
         )
-        out.write(f"Version {version.label} en vigueur depuis le {version.effective_on.isoformat()}.")
+        say(f"Version {version.label} en vigueur depuis le {version.effective_on.isoformat()}.")

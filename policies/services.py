@@ -59,6 +59,7 @@ class SectionData:
 
 
 def _require_manager(actor: AbstractBaseUser | None) -> None:
+    # actor=None is the system itself (import_policy, seed_demo), run by an operator with shell access.
     if actor is not None and not can_manage_policies(actor):
         raise PermissionDenied(_("Seule la DCAI gère les versions des politiques."))
 

@@ -57,6 +57,9 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return f"{self.display_number} – {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("policies:policy", args=[self.number])
+
     @property
     def display_number(self) -> str:
         return display_policy_number(self.number)
@@ -66,9 +69,6 @@ class Policy(models.Model):
         if (get_language() or "fr").startswith("en") and self.title_en:
             return self.title_en
         return self.title_fr
-
-    def get_absolute_url(self) -> str:
-        return reverse("policies:policy", args=[self.number])
 
 
 class RelatedPolicy(models.Model):

@@ -319,8 +319,10 @@ def test_command_reports_unchanged_on_second_run():
 def test_seed_demo_policy_is_idempotent():
     from policies.demo import seed_policy
 
-    seed_policy(StringIO())
-    seed_policy(StringIO())
+    out = StringIO()
+    seed_policy(out)
+    assert "RCA 2018-05-3008" in out.getvalue()
+    seed_policy(None)  # seed_demo may pass no output
     version = PolicyVersion.objects.get()
     assert version.status == PolicyVersion.Status.IN_FORCE
     assert version.approved_on == dt.date(2018, 5, 25)
