@@ -25,7 +25,7 @@ def structure_lines(doc: ParsedDocument) -> list[str]:
     lines.append(f"Sections ({len(doc.sections)}) :")
     for section in doc.sections:
         indent = "  " * section.level
-        number = section.number if section.is_annex else f"{section.number}."
+        number = f"{section.number} :" if section.is_annex else f"{section.number}."
         body = section.body
         bullets = sum(1 for line in body.splitlines() if line.startswith("- "))
         paragraphs = sum(1 for block in body.split("\n\n") if block.strip() and not block.startswith("- "))
