@@ -157,6 +157,9 @@ class DeclarationForm(forms.ModelForm):
         self.fields["evidence"].help_text = evidence_help_text()
         self.fields["platform"].choices = [("", _("Choisissez…")), *Incident.Platform.choices]
         self.fields["category"].choices = [("", _("Choisissez…")), *Incident.Category.choices]
+        self.fields["concerned_kind"].choices = Incident.Concerned.choices  # radio buttons: no blank choice
+        self.fields["still_online"].choices = Incident.StillOnline.choices
+        self.fields["route_choice"].choices = Incident.RouteChoice.choices
         self.fields["still_online"].initial = Incident.StillOnline.UNKNOWN
         self.fields["route_choice"].initial = Incident.RouteChoice.NORMAL
 

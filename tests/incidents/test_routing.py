@@ -99,9 +99,20 @@ def test_authorized_user_report_goes_straight_to_dcai(org, monkeypatch):
     assert declare(org.user("oscar")).level == L.MANAGER
 
 
-def test_authorized_user_lookup_is_defensive(org):
-    # Without a roster selector the answer is "no", never a crash.
-    assert routing.declarer_is_authorized_user(org.user("alice")) in (True, False)
+def test_authorized_user_from_the_roster_goes_straight_to_dcai(org):
+    from datetime import timedelta
+
+    from portal.roster.models import Designation
+
+    today = timezone.localdate()
+    Designation.objects.create(
+        profile=org.alice, direction=org.care, role=Designation.Role.PUBLISHER, justification="Page de l'unité",
+        start_date=today - timedelta(days=1), end_date=today + timedelta(days=30),
+        status=Designation.Status.ACTIVE, designated_by=org.user("carol"),
+    )
+    assert routing.declarer_is_authorized_user(org.user("alice"))
+    assert declare(org.user("alice")).level == L.DCAI
+    assert not routing.declarer_is_authorized_user(org.user("oscar"))
 
 
 def test_declarer_in_dcai_goes_from_manager_to_dcai(org):
