@@ -106,9 +106,14 @@ def test_authorized_user_from_the_roster_goes_straight_to_dcai(org):
 
     today = timezone.localdate()
     Designation.objects.create(
-        profile=org.alice, direction=org.care, role=Designation.Role.PUBLISHER, justification="Page de l'unité",
-        start_date=today - timedelta(days=1), end_date=today + timedelta(days=30),
-        status=Designation.Status.ACTIVE, designated_by=org.user("carol"),
+        profile=org.alice,
+        direction=org.care,
+        role=Designation.Role.PUBLISHER,
+        justification="Page de l'unité",
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=30),
+        status=Designation.Status.ACTIVE,
+        designated_by=org.user("carol"),
     )
     assert routing.declarer_is_authorized_user(org.user("alice"))
     assert declare(org.user("alice")).level == L.DCAI
