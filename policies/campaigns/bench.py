@@ -225,6 +225,8 @@ def campaign(out: TextIO) -> Rows:
             _("liste des personnes (p. 1, en attente)"),
             reverse("campaigns:people", args=[draft.pk]) + "?status=pending",
         ),
+        (_("liste des campagnes RH"), reverse("campaigns:list")),
+        (_("accueil d'une personne des RH"), reverse("home")),
     ]
     for label, url in pages:
         status, median, queries = _measure(client, url)

@@ -552,4 +552,5 @@ def enrol_new_staff(profile_ids: list[int]) -> None:
                     )
             for campaign, pairs in by_campaign.values():
                 due = max(campaign.due_on, at_least)
-                _write_requests(campaign, pairs, due)
+                for start in range(0, len(pairs), INSERT_BATCH):
+                    _write_requests(campaign, pairs[start : start + INSERT_BATCH], due)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -301,9 +301,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     requests = selectors.team_requests(request.user, campaign)
     today = timezone.localdate()
     summary = selectors.completion_summary(requests, today)
+    # Those who have not confirmed first: they are who the manager follows up.
+    pending_first = Case(When(satisfied_at__isnull=True, then=0), default=1, output_field=IntegerField())
     page = Paginator(
         requests.select_related("profile__user").order_by(
-            "profile__user__last_name", "profile__user__first_name", "pk"
+            pending_first, "profile__user__last_name", "profile__user__first_name", "pk"
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))

@@ -301,14 +301,23 @@ def test_no_reminders_for_closed_campaigns(org, launched, time_machine):
     assert services.send_due_reminders() == {"reminders": 0, "notices": 0, "resumed": 0}
 
 
-def test_manager_overdue_notice_exactly_once(org, version, launch, time_machine):
+def test_manager_overdue_notice_exactly_once(
+    org, version, launch, time_machine, mailoutbox, django_capture_on_commit_callbacks
+):
     campaign = launch(make_campaign(version, due_in_days=5, rhythm=30), org.user("harry"))
     services.acknowledgement_record(user=org.user("diane"), version=version, attestation="Lu")
     start = timezone.now()
     time_machine.move_to(start + datetime.timedelta(days=5), tick=False)  # the due date itself: not yet
     assert services.send_due_reminders()["notices"] == 0
     time_machine.move_to(start + datetime.timedelta(days=6), tick=False)
-    assert services.send_due_reminders()["notices"] == 3  # bob, carol, olga; dora's team (diane) confirmed
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        # bob, carol, olga; dora's team (diane) confirmed
+        assert services.send_due_reminders()["notices"] == 3
+    bob_mail = next(m for m in mailoutbox if m.to == [org.user("bob").email])
+    assert "1 membre(s) de votre équipe" in bob_mail.body
+    assert "Alice" not in bob_mail.body and "Alice" not in bob_mail.alternatives[0][0]
+    assert f"/campagnes/{campaign.pk}/equipe/" in bob_mail.body
     time_machine.move_to(start + datetime.timedelta(days=7), tick=False)
     assert services.send_due_reminders()["notices"] == 0
     notices = Notification.objects.filter(kind=KIND_TEAM_OVERDUE)
