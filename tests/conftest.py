@@ -180,3 +180,9 @@ def _celery_in_process():
 def _private_storage(tmp_path, settings):
     """Each test writes private files (evidence) to its own folder."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Personas' passwords are hashed at creation; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
