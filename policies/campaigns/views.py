@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from policies.models import PolicyVersion
@@ -250,15 +251,15 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 EXPORT_HEADER = [
-    _("Matricule"),
-    _("Nom"),
-    _("Prénom"),
-    _("Direction"),
-    _("Gestionnaire"),
-    _("Catégorie"),
-    _("Statut"),
-    _("Échéance"),
-    _("Confirmée le"),
+    gettext_lazy("Matricule"),
+    gettext_lazy("Nom"),
+    gettext_lazy("Prénom"),
+    gettext_lazy("Direction"),
+    gettext_lazy("Gestionnaire"),
+    gettext_lazy("Catégorie"),
+    gettext_lazy("Statut"),
+    gettext_lazy("Échéance"),
+    gettext_lazy("Confirmée le"),
 ]
 
 
