@@ -6,12 +6,6 @@ from policies.campaigns.models import Campaign
 from .factories import VersionFactory, make_campaign
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed once each; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def version(db):
     return VersionFactory()
