@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import register
 
 app_name = "incidents"
 
@@ -25,4 +26,16 @@ urlpatterns = [
     ),
     path("<int:pk>/partage/", views.share, name="share"),
     path("<int:pk>/partage/<int:user_pk>/retirer/", views.unshare, name="unshare"),
+    # Confidentiality-incident register (DCAI only).
+    path("<int:pk>/registre/", register.register_create, name="register_create"),
+    path("registre/", register.register_list, name="register_list"),
+    path("registre/export/<str:fmt>/", register.register_export, name="register_export"),
+    path("registre/copie-commission/", register.register_commission, name="register_commission"),
+    path("registre/<int:entry_pk>/", register.register_detail, name="register_detail"),
+    path("registre/<int:entry_pk>/modifier/", register.register_edit, name="register_edit"),
+    path(
+        "registre/<int:entry_pk>/copie-commission/",
+        register.register_commission_one,
+        name="register_commission_one",
+    ),
 ]

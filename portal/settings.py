@@ -188,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.sweep_unsent", "schedule": 120.0},
     "notifications-digest": {"task": "notifications.send_daily_digests", "schedule": 3600.0},
     "incidents-escalate-overdue": {"task": "incidents.escalate_overdue", "schedule": 300.0},
+    "incidents-apply-retention": {"task": "incidents.apply_retention", "schedule": 86400.0},
     "policies-campaign-reminders": {"task": "policies.send_campaign_reminders", "schedule": 3600.0},
     "roster-daily": {"task": "roster.daily_maintenance", "schedule": 3600.0},
 }
@@ -251,6 +252,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Confidentiality register entries are kept at least five years (never shorter).
 REGISTER_RETENTION_YEARS = max(5, env.int("REGISTER_RETENTION_YEARS", default=5))
+# Closed incidents lose their free text and evidence files this many years after closure (never before
+# the register's period); the daily job incidents.apply_retention does it and logs each action.
+INCIDENT_RETENTION_YEARS = max(REGISTER_RETENTION_YEARS, env.int("INCIDENT_RETENTION_YEARS", default=7))
 
 # Organisation hooks: called by portal.services when staff profiles are created or deactivated
 # (by import_org or the admin). Each is a callable(profile_ids: list[int]) owned by its app.

@@ -6,6 +6,7 @@ from .incident import (
     IncidentUserObjectPermission,
     ReferenceCounter,
 )
+from .register import RegisterEntry, RegisterEvent, RetentionLog
 
 __all__ = [
     "SHARE_PERMISSION",
@@ -19,5 +20,8 @@ __all__ = [
     "Measure",
     "Message",
     "ReferenceCounter",
+    "RegisterEntry",
+    "RegisterEvent",
+    "RetentionLog",
     "Takedown",
 ]

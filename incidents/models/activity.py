@@ -48,6 +48,9 @@ class Event(models.Model):
         SHARED = "shared", _("Partagé avec une personne désignée")
         UNSHARED = "unshared", _("Partage retiré")
         EVIDENCE_ADDED = "evidence_added", _("Preuve ajoutée")
+        REGISTERED = "registered", _("Inscrit au registre des incidents de confidentialité")
+        REGISTER_UPDATED = "register_updated", _("Inscription au registre modifiée")
+        RETENTION_PURGED = "retention_purged", _("Textes et preuves épurés (délai de conservation échu)")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

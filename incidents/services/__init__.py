@@ -14,6 +14,7 @@ from .handling import (
     incident_take_in_charge,
 )
 from .overdue import incidents_escalate_overdue
+from .register import register_entry_create, register_entry_update
 from .sharing import incident_share, incident_unshare, shared_with
 
 __all__ = [
@@ -31,5 +32,7 @@ __all__ = [
     "incident_take_in_charge",
     "incident_unshare",
     "incidents_escalate_overdue",
+    "register_entry_create",
+    "register_entry_update",
     "shared_with",
 ]
