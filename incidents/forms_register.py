@@ -15,7 +15,7 @@ MAX_TEXT = 5000
 
 # The eight items of the regulations, in their order, with the fields that answer each one.
 ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("", _("Régime applicable"), ("regime",)),
+    ("", _("Régime"), ("regime",)),
     (
         "1",
         _("Renseignements visés"),

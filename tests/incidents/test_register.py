@@ -494,3 +494,11 @@ def test_export_costs_a_constant_number_of_queries(org, login):
     for _ in range(10):
         register_entry_create(incident=patient_incident(org), actor=diane, values=values())
     assert _count_queries(client, url) <= few
+
+
+def test_entry_page_query_count(org, login, entry, django_assert_max_num_queries):
+    client = login(org.user("diane"))
+    for persons in (4, 5, 6):  # history grows; the page does not cost more
+        register_entry_update(entry=entry, actor=org.user("diane"), values={"persons_count": persons})
+    with django_assert_max_num_queries(10):
+        assert client.get(entry.get_absolute_url()).status_code == 200
