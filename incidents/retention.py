@@ -192,7 +192,9 @@ def _purge_incident(pk: int, report: RetentionReport) -> None:
         incident = Incident.objects.select_for_update().filter(pk=pk).first()
         if incident is None or not incident.is_closed:
             return
-        if RetentionLog.objects.filter(action=RetentionLog.Action.INCIDENT_PURGED, incident=incident).exists():
+        if RetentionLog.objects.filter(
+            action=RetentionLog.Action.INCIDENT_PURGED, incident=incident
+        ).exists():
             return  # another run purged it meanwhile
         texts, changed = _purge_incident_fields(incident)
         for queryset, values in _text_changes(incident):
@@ -265,4 +267,3 @@ def retention_apply(*, dry_run: bool = False, today: date | None = None) -> Rete
         RetentionLog.objects.create(run=report.run, action=RetentionLog.Action.RUN, counts=report.counts())
     logger.info("%sretention run %s: %s", "[dry run] " if dry_run else "", report.run, report.counts())
     return report
-

@@ -60,7 +60,9 @@ class RegisterEntryQuerySet(models.QuerySet):
             pk = int(pk)
         except (TypeError, ValueError):
             raise Http404 from None
-        entry = self.visible_to(user).select_related("incident", "created_by", "updated_by").filter(pk=pk).first()
+        entry = (
+            self.visible_to(user).select_related("incident", "created_by", "updated_by").filter(pk=pk).first()
+        )
         if entry is None:
             raise Http404
         return entry
@@ -68,7 +70,10 @@ class RegisterEntryQuerySet(models.QuerySet):
 
 class RegisterEntry(models.Model):
     class Regime(models.TextChoices):
-        HEALTH = "health", _("Renseignements de santé détenus par un organisme de santé (R-22.1, r. 1, art. 15)")
+        HEALTH = (
+            "health",
+            _("Renseignements de santé détenus par un organisme de santé (R-22.1, r. 1, art. 15)"),
+        )
         PUBLIC_BODY = "public_body", _("Autres renseignements personnels (A-2.1, r. 3.1, art. 7)")
 
     incident = models.OneToOneField(
@@ -101,7 +106,9 @@ class RegisterEntry(models.Model):
     risk_sensitivity = models.TextField(_("sensibilité des renseignements"))
     risk_malicious_uses = models.TextField(_("utilisations malveillantes possibles"))
     risk_consequences = models.TextField(_("conséquences appréhendées"))
-    risk_likelihood = models.TextField(_("probabilité que les renseignements soient utilisés à des fins préjudiciables"))
+    risk_likelihood = models.TextField(
+        _("probabilité que les renseignements soient utilisés à des fins préjudiciables")
+    )
     serious_injury_risk = models.BooleanField(_("risque de préjudice sérieux"))
     risk_conclusion_reason = models.TextField(_("motifs de la conclusion"))
     # 7. Notices, where the risk exists.
@@ -109,7 +116,9 @@ class RegisterEntry(models.Model):
     cai_notified_on = models.DateField(
         _("avis transmis à la Commission d'accès à l'information le"), null=True, blank=True
     )
-    persons_notified_on = models.DateField(_("avis transmis aux personnes concernées le"), null=True, blank=True)
+    persons_notified_on = models.DateField(
+        _("avis transmis aux personnes concernées le"), null=True, blank=True
+    )
     notices_pending_reason = models.TextField(_("motif de l'absence d'avis ou de date d'avis"), blank=True)
     public_notice = models.BooleanField(_("avis public donné"), default=False)
     public_notice_reason = models.TextField(_("motif de l'avis public (ou de son absence)"), blank=True)
@@ -184,12 +193,12 @@ class RegisterEntry(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:register_detail", args=[self.pk])
+
     @property
     def reference(self) -> str:
         return f"REG-{self.pk:05d}" if self.pk else "REG-?"
-
-    def get_absolute_url(self) -> str:
-        return reverse("incidents:register_detail", args=[self.pk])
 
     @property
     def known_on(self) -> date:
@@ -198,10 +207,6 @@ class RegisterEntry(models.Model):
 
     def compute_keep_until(self) -> date:
         return add_years(self.known_on, register_retention_years())
-
-    @property
-    def notices_expected(self) -> bool:
-        return self.serious_injury_risk
 
     def clean(self) -> None:
         """Every rule on the eight items, with a message tied to the field (one place, DESIGN)."""
@@ -265,8 +270,8 @@ class RegisterEntry(models.Model):
                 add("cai_notified_on", message)
             if not self.persons_notified_on:
                 add("persons_notified_on", message)
-        notified = [self.cai_notified_on, self.persons_notified_on, self.minister_notified_on]
-        for name, value in zip(("cai_notified_on", "persons_notified_on", "minister_notified_on"), notified):
+        for name in ("cai_notified_on", "persons_notified_on", "minister_notified_on"):
+            value = getattr(self, name)
             if value and self.learned_start and value < self.learned_start:
                 add(name, _("Un avis ne peut précéder la prise de connaissance de l'incident."))
         if self.public_notice and not self.public_notice_reason.strip():

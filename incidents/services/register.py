@@ -134,7 +134,9 @@ def register_entry_create(
             with transaction.atomic():
                 entry.save()
         except IntegrityError as error:  # the constraints repeat clean(); a race ends here
-            raise IncidentActionError(_("L'inscription n'a pas pu être enregistrée : vérifiez les rubriques.")) from error
+            raise IncidentActionError(
+                _("L'inscription n'a pas pu être enregistrée : vérifiez les rubriques.")
+            ) from error
         RegisterEvent.objects.create(entry=entry, kind=RegisterEvent.Kind.CREATED, actor=actor)
         record(incident, kind=Event.Kind.REGISTERED, actor=actor, note=entry.reference)
     return entry
@@ -161,8 +163,12 @@ def register_entry_update(
             with transaction.atomic():
                 entry.save()
         except IntegrityError as error:
-            raise IncidentActionError(_("La modification n'a pas pu être enregistrée : vérifiez les rubriques.")) from error
-        RegisterEvent.objects.create(entry=entry, kind=RegisterEvent.Kind.UPDATED, actor=actor, changes=changes)
+            raise IncidentActionError(
+                _("La modification n'a pas pu être enregistrée : vérifiez les rubriques.")
+            ) from error
+        RegisterEvent.objects.create(
+            entry=entry, kind=RegisterEvent.Kind.UPDATED, actor=actor, changes=changes
+        )
         labels = ", ".join(str(RegisterEntry._meta.get_field(c["field"]).verbose_name) for c in changes)
         record(incident, kind=Event.Kind.REGISTER_UPDATED, actor=actor, note=f"{entry.reference} : {labels}")
     return entry

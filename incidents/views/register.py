@@ -22,7 +22,12 @@ from portal.exports import export_response
 from ..forms_register import ITEMS, RegisterEntryForm, RegisterFilterForm
 from ..models import RegisterEntry
 from ..selectors import get_incident_for
-from ..services.register import may_keep_register, register_entry_create, register_entry_update, register_initial
+from ..services.register import (
+    may_keep_register,
+    register_entry_create,
+    register_entry_update,
+    register_initial,
+)
 
 PAGE_SIZE = 25
 MAX_SELECTED = 500
@@ -100,7 +105,9 @@ def register_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            messages.success(request, _("L'incident est inscrit au registre (%(ref)s).") % {"ref": entry.reference})
+            messages.success(
+                request, _("L'incident est inscrit au registre (%(ref)s).") % {"ref": entry.reference}
+            )
             return redirect(entry)
     return _form_page(request, form, incident=incident, status=400)
 
@@ -170,6 +177,7 @@ def register_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 # --- Export and the Commission's copy ------------------------------------------------------------
+
 
 def export_header() -> list[str]:
     """All eight items as columns, each named by its item number and its field."""

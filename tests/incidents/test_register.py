@@ -96,7 +96,9 @@ def test_default_regime_from_the_incident(org):
 def test_create_writes_history_and_an_event_on_the_incident(org, entry):
     assert entry.reference.startswith("REG-")
     assert entry.created_by == org.user("diane")
-    assert entry.keep_until == date(entry.learned_start.year + 5, entry.learned_start.month, entry.learned_start.day)
+    assert entry.keep_until == date(
+        entry.learned_start.year + 5, entry.learned_start.month, entry.learned_start.day
+    )
     history = RegisterEvent.objects.get(entry=entry)
     assert (history.kind, history.actor) == ("created", org.user("diane"))
     event = Event.objects.get(incident=entry.incident, kind=Event.Kind.REGISTERED)
@@ -122,9 +124,7 @@ def test_only_dcai_writes(org, name, entry):
 
 
 def test_a_dcai_officer_concerned_by_the_incident_cannot_register_it(org):
-    incident = declare(
-        org.user("alice"), concerned_kind=Incident.Concerned.STAFF, concerned_staff=org.diane
-    )
+    incident = declare(org.user("alice"), concerned_kind=Incident.Concerned.STAFF, concerned_staff=org.diane)
     with pytest.raises(PermissionDenied):
         register_entry_create(incident=incident, actor=org.user("diane"), values=values())
     register_entry_create(incident=incident, actor=org.user("dora"), values=values())
@@ -143,7 +143,11 @@ PAST = timezone.localdate() - timedelta(days=2)
         ({"incident_start": FUTURE, "learned_start": FUTURE}, "incident_start", "futur"),
         ({"learned_end": FUTURE}, "learned_end", "futur"),
         ({"cai_notified_on": FUTURE}, "cai_notified_on", "futur"),
-        ({"learned_start": timezone.localdate() - timedelta(days=20)}, "learned_start", "avant qu'il ne survienne"),
+        (
+            {"learned_start": timezone.localdate() - timedelta(days=20)},
+            "learned_start",
+            "avant qu'il ne survienne",
+        ),
         ({"incident_end": timezone.localdate() - timedelta(days=12)}, "incident_end", "précède son début"),
         ({"persons_in_quebec": 4}, "persons_in_quebec", "ne peut dépasser"),
         ({"persons_count": -1}, "persons_count", ""),
@@ -170,14 +174,21 @@ def test_validation_rules_leave_nothing_written(org, overrides, field, message):
     [
         {"serious_injury_risk": True, "cai_notified_on": PAST, "persons_notified_on": PAST},
         {"serious_injury_risk": True, "notices_pending_reason": "Avis en préparation, envoi prévu lundi."},
-        {"serious_injury_risk": True, "cai_notified_on": PAST, "persons_notified_on": PAST, "minister_notified_on": PAST},
+        {
+            "serious_injury_risk": True,
+            "cai_notified_on": PAST,
+            "persons_notified_on": PAST,
+            "minister_notified_on": PAST,
+        },
         {"information_description": "", "information_not_described_reason": "Fichier chiffré inaccessible."},
         {"public_notice": True, "public_notice_reason": "Personnes impossibles à joindre."},
         {"incident_date_approximate": True, "incident_date_note": "Semaine du 3 mars."},
     ],
 )
 def test_valid_variants_are_accepted(org, overrides):
-    entry = register_entry_create(incident=patient_incident(org), actor=org.user("diane"), values=values(**overrides))
+    entry = register_entry_create(
+        incident=patient_incident(org), actor=org.user("diane"), values=values(**overrides)
+    )
     assert entry.pk
 
 
@@ -247,7 +258,9 @@ def test_setting_from_the_environment_is_never_shorter_than_five_years():
         "import os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; import django; django.setup();"
         "from django.conf import settings as s; print(s.REGISTER_RETENTION_YEARS, s.INCIDENT_RETENTION_YEARS)"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["5", "5"]
 
 
@@ -274,7 +287,10 @@ def test_everyone_but_dcai_gets_404(org, login, entry, name):
     client = login(org.user(name))
     for url in _urls(entry, other):
         assert client.get(url).status_code == 404, url
-    for url in (reverse("incidents:register_edit", args=[entry.pk]), reverse("incidents:register_create", args=[other.pk])):
+    for url in (
+        reverse("incidents:register_edit", args=[entry.pk]),
+        reverse("incidents:register_create", args=[other.pk]),
+    ):
         assert client.post(url, _form_data(persons_count=99)).status_code == 404, url
     assert RegisterEntry.objects.count() == 1 and RegisterEntry.objects.get().persons_count == 3
 
@@ -320,7 +336,7 @@ def test_create_and_edit_through_the_pages(org, login):
     form = client.get(reverse("incidents:register_create", args=[incident.pk])).content.decode()
     assert re.search(r'value="health"[^>]*checked', form)
     for number in range(1, 9):
-        assert f"<legend class=\"h5\">{number}. " in form
+        assert f'<legend class="h5">{number}. ' in form
     response = client.post(reverse("incidents:register_create", args=[incident.pk]), _form_data())
     entry = RegisterEntry.objects.get()
     assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
@@ -329,7 +345,10 @@ def test_create_and_edit_through_the_pages(org, login):
     page = client.get(incident.get_absolute_url()).content.decode()
     assert entry.get_absolute_url() in page and "Inscrit au registre" in page
     # A second visit to the create URL leads to the entry.
-    assert client.get(reverse("incidents:register_create", args=[incident.pk]))["Location"] == entry.get_absolute_url()
+    assert (
+        client.get(reverse("incidents:register_create", args=[incident.pk]))["Location"]
+        == entry.get_absolute_url()
+    )
     response = client.post(
         reverse("incidents:register_edit", args=[entry.pk]), _form_data(persons_count=7, persons_in_quebec=6)
     )
@@ -359,8 +378,12 @@ def test_panel_and_navigation_for_dcai_only(org, login):
     incident = patient_incident(org)
     url = reverse("incidents:register_create", args=[incident.pk])
     assert url not in login(org.user("bob")).get(incident.get_absolute_url()).content.decode()
-    assert reverse("incidents:register_list") not in login(org.user("bob")).get(reverse("home")).content.decode()
-    assert reverse("incidents:register_list") in login(org.user("diane")).get(reverse("home")).content.decode()
+    assert (
+        reverse("incidents:register_list") not in login(org.user("bob")).get(reverse("home")).content.decode()
+    )
+    assert (
+        reverse("incidents:register_list") in login(org.user("diane")).get(reverse("home")).content.decode()
+    )
 
 
 def test_list_filters(org, login):
@@ -385,7 +408,10 @@ def test_list_filters(org, login):
     assert shown("?risk=oui") == {staff.reference}
     assert shown("?risk=non") == {health.reference}
     assert shown(f"?year={health.learned_start.year}") == {health.reference, staff.reference}
-    assert shown(f"?year={health.learned_start.year - 1}") == {health.reference, staff.reference}  # invalid choice
+    assert shown(f"?year={health.learned_start.year - 1}") == {
+        health.reference,
+        staff.reference,
+    }  # invalid choice
     assert "Sélectionnez un choix valide" in client.get(url + "?year=1999").content.decode()
 
 
@@ -395,13 +421,15 @@ def test_list_filters(org, login):
 def test_exports_open_and_match(org, login, entry):
     client = login(org.user("diane"))
     response = client.get(reverse("incidents:register_export", args=["csv"]))
-    assert response["Content-Disposition"].startswith('attachment; filename="registre-incidents-confidentialite-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="registre-incidents-confidentialite-'
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, row = rows[0], rows[1]
     assert len(rows) == 2
     for number in range(1, 9):
         assert any(h.startswith(f"{number}. ") for h in header), number
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record["Inscription"] == entry.reference and record["Incident"] == entry.incident.reference
     assert record["2. brève description des circonstances"] == entry.circumstances
     assert record["5. nombre de personnes concernées"] == "3"
@@ -412,7 +440,7 @@ def test_exports_open_and_match(org, login, entry):
     sheet = load_workbook(io.BytesIO(response.content)).active
     xrows = list(sheet.iter_rows(values_only=True))
     assert list(xrows[0]) == header
-    xrecord = dict(zip(xrows[0], xrows[1]))
+    xrecord = dict(zip(xrows[0], xrows[1], strict=True))
     assert xrecord["2. brève description des circonstances"] == entry.circumstances
     assert xrecord["5. nombre de personnes concernées"] == 3
     assert xrecord["Conserver jusqu'au"].date() == entry.keep_until

@@ -67,8 +67,12 @@ def closed_incident(org) -> Incident:
         )
         bob = org.user("bob")
         services.incident_take_in_charge(incident=incident, actor=bob)
-        services.incident_request_information(incident=incident, actor=bob, question="Quel compte exactement ?")
-        services.incident_answer_information(incident=incident, actor=org.user("alice"), answer="Le compte de M. X")
+        services.incident_request_information(
+            incident=incident, actor=bob, question="Quel compte exactement ?"
+        )
+        services.incident_answer_information(
+            incident=incident, actor=org.user("alice"), answer="Le compte de M. X"
+        )
         services.incident_add_note(incident=incident, actor=bob, body="Note interne nominative")
         services.incident_record_measure(
             incident=incident,
@@ -79,7 +83,9 @@ def closed_incident(org) -> Incident:
             description="Rencontre avec M. X",
         )
     with time_machine.travel(at("2018-03-02 10:00"), tick=False):
-        services.incident_close(incident=incident, actor=bob, outcome="unfounded", reason="Aucune faute de M. X")
+        services.incident_close(
+            incident=incident, actor=bob, outcome="unfounded", reason="Aucune faute de M. X"
+        )
     incident.refresh_from_db()
     assert incident.is_closed
     return incident
@@ -91,7 +97,10 @@ def _run(day: str, **kwargs):
 
 
 def _evidence_paths(incident):
-    return [private_path(name) for name in Evidence.objects.filter(incident=incident).values_list("stored_name", flat=True)]
+    return [
+        private_path(name)
+        for name in Evidence.objects.filter(incident=incident).values_list("stored_name", flat=True)
+    ]
 
 
 # --- Register entries ----------------------------------------------------------------------------
@@ -195,7 +204,11 @@ def test_dry_run_changes_nothing(org, closed_incident, entry):
         "evidence": list(Evidence.objects.values()),
     }
     report = _run("2025-03-03", dry_run=True)
-    assert (report.incidents_purged, report.register_entries_deleted, report.evidence_files_deleted) == (1, 1, 1)
+    assert (report.incidents_purged, report.register_entries_deleted, report.evidence_files_deleted) == (
+        1,
+        1,
+        1,
+    )
     assert report.texts_purged >= 8
     assert all(p.exists() for p in paths)
     assert RegisterEntry.objects.filter(pk=entry.pk).exists()
@@ -208,7 +221,12 @@ def test_dry_run_changes_nothing(org, closed_incident, entry):
     }
     # The real run then does what the dry run announced.
     real = _run("2025-03-03")
-    assert (real.incidents_purged, real.register_entries_deleted, real.evidence_files_deleted, real.texts_purged) == (
+    assert (
+        real.incidents_purged,
+        real.register_entries_deleted,
+        real.evidence_files_deleted,
+        real.texts_purged,
+    ) == (
         report.incidents_purged,
         report.register_entries_deleted,
         report.evidence_files_deleted,
@@ -248,7 +266,9 @@ def test_management_command_dry_run_and_real(org, closed_incident):
 
 
 def test_daily_task_is_scheduled_and_runs(org, closed_incident):
-    entries = [e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.apply_retention"]
+    entries = [
+        e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.apply_retention"
+    ]
     assert len(entries) == 1 and entries[0]["schedule"] == 86400.0
     with time_machine.travel(at("2025-03-03 03:00"), tick=False):
         result = apply_retention.delay().get()
@@ -272,7 +292,9 @@ def test_two_runs_at_once_act_once(org):
             services.register_entry_create(
                 incident=incident,
                 actor=org.user("diane"),
-                values=values(regime="public_body", incident_start=date(2018, 2, 1), learned_start=date(2018, 3, 1)),
+                values=values(
+                    regime="public_body", incident_start=date(2018, 2, 1), learned_start=date(2018, 3, 1)
+                ),
             )
     results = _in_parallel(2, lambda: retention_apply(today=date(2026, 1, 1)))
     assert sum(r.incidents_purged for r in results) == 6
