@@ -136,11 +136,24 @@ def _history(entry: RegisterEntry) -> list:
         event.changed = []
         for change in event.changes:
             try:
-                label = RegisterEntry._meta.get_field(change["field"]).verbose_name
+                field = RegisterEntry._meta.get_field(change["field"])
             except FieldDoesNotExist:  # a field renamed since: show its name
-                label = change["field"]
-            event.changed.append({"label": label, **change})
+                event.changed.append({"label": change["field"], **change})
+                continue
+            shown = {"label": field.verbose_name, **change}
+            for key in ("before", "after"):
+                if key in change:
+                    shown[key] = _history_value(field, change[key])
+            event.changed.append(shown)
     return events
+
+
+def _history_value(field, value):
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def _shown(entry: RegisterEntry, name: str):

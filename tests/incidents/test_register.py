@@ -350,13 +350,14 @@ def test_create_and_edit_through_the_pages(org, login):
         == entry.get_absolute_url()
     )
     response = client.post(
-        reverse("incidents:register_edit", args=[entry.pk]), _form_data(persons_count=7, persons_in_quebec=6)
+        reverse("incidents:register_edit", args=[entry.pk]),
+        _form_data(persons_count=7, persons_in_quebec=6, persons_count_approximate=True),
     )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.persons_count == 7
     detail = client.get(entry.get_absolute_url()).content.decode()
-    assert "Modification" in detail and "3 → 7" in detail
+    assert "Modification" in detail and "3 → 7" in detail and "Non → Oui" in detail
 
 
 def test_bad_input_shows_a_clear_message_and_changes_nothing(org, login):
