@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 # How far (in years) a date of the approval chain may sit from the text's own date.
 MAX_SPREAD_YEARS = 5
@@ -43,17 +44,19 @@ class VersionDates:
         return VersionDates(**values)
 
 
+# Marked with gettext_noop so that makemessages extracts each label; translated at call time.
+_LABELS = {
+    "issued_on": gettext_noop("date d'émission"),
+    "revised_on": gettext_noop("date de révision"),
+    "approved_on": gettext_noop("date d'approbation"),
+    "signed_on": gettext_noop("date de signature"),
+    "effective_on": gettext_noop("date d'entrée en vigueur"),
+    "next_review_on": gettext_noop("date de prochaine révision"),
+}
+
+
 def _label(field: str) -> str:
-    return _(
-        {
-            "issued_on": "date d'émission",
-            "revised_on": "date de révision",
-            "approved_on": "date d'approbation",
-            "signed_on": "date de signature",
-            "effective_on": "date d'entrée en vigueur",
-            "next_review_on": "date de prochaine révision",
-        }[field]
-    )
+    return _(_LABELS[field])
 
 
 def date_problems(dates: VersionDates) -> dict[str, str]:
