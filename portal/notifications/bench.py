@@ -19,11 +19,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
+from django.utils.translation import gettext as _
 
 BATCH = 2000
 KIND = "notifications.notice"
 ROOT = Path(__file__).resolve().parent.parent.parent
-LABEL = "Notifications : courriels par seconde (1 worker, SMTP local, lot de 2 000)"
 
 
 class _Counter:
@@ -43,13 +43,13 @@ def _free_port() -> int:
 
 def _skip_reason(using: str) -> str:
     if not settings.REDIS_URL:
-        return "ignoré : REDIS_URL n'est pas défini"
+        return _("ignoré : REDIS_URL n'est pas défini")
     if connections[using].vendor != "postgresql":
-        return "ignoré : la base n'est pas PostgreSQL (le worker doit la partager)"
+        return _("ignoré : la base n'est pas PostgreSQL (le worker doit la partager)")
     try:
         import aiosmtpd  # noqa: F401
     except ImportError:
-        return "ignoré : aiosmtpd n'est pas installé"
+        return _("ignoré : aiosmtpd n'est pas installé")
     return ""
 
 
@@ -75,7 +75,7 @@ def _start_worker(queue: str, smtp_port: int, using: str, concurrency: int) -> s
     )  # fmt: skip
 
 
-def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
+def _run(using: str, concurrency: int, batched: bool, batch: int) -> tuple[float, int]:
     from aiosmtpd.controller import Controller
 
     from portal.celery import app
@@ -89,13 +89,13 @@ def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
     controller.start()
     queue = f"bench-{uuid.uuid4().hex[:10]}"
     worker = _start_worker(queue, controller.port, using, concurrency)
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
+    previous = (app.conf.task_default_queue, app.conf.task_always_eager)
+    app.conf.task_default_queue, app.conf.task_always_eager = queue, False
     User = get_user_model()
     prefix = f"bench-{uuid.uuid4().hex[:8]}-"
     try:
         app.send_task("portal.ping", args=["bench"], queue=queue).get(timeout=60)
-        names = [f"{prefix}{n}" for n in range(BATCH)]
+        names = [f"{prefix}{n}" for n in range(batch)]
         people = User.objects.using(using).bulk_create(
             User(username=name, email=f"{name}@bench.invalid", password="!") for name in names
         )
@@ -107,7 +107,7 @@ def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
                 for person in people:
                     notify(kind=KIND, recipient=person)
         deadline = started + 600
-        while counter.count < BATCH and time.monotonic() < deadline:
+        while counter.count < batch and time.monotonic() < deadline:
             time.sleep(0.02)
         elapsed = time.monotonic() - started
         sent = Notification.objects.using(using).filter(
@@ -118,7 +118,7 @@ def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
             time.sleep(0.05)
         return elapsed, counter.count
     finally:
-        app.conf.task_default_queue = previous_queue
+        app.conf.task_default_queue, app.conf.task_always_eager = previous
         worker.terminate()
         try:
             worker.wait(timeout=30)
@@ -128,18 +128,28 @@ def _run(using: str, concurrency: int, batched: bool) -> tuple[float, int]:
         User.objects.using(using).filter(username__startswith=prefix).delete()
 
 
-def delivery(out=None, using: str = "default") -> list[tuple[str, str]]:
-    """Emails per second through one worker (2 processes) to a local SMTP server, batch of 2,000."""
+def delivery(out=None, using: str = "default", batch: int = BATCH) -> list[tuple[str, str]]:
+    """Emails per second through one worker to a local SMTP server, for a batch of 2,000: written by
+    `notify_many` (a campaign: chunks of 50 per task over one SMTP connection), then by single `notify`
+    calls (one task, one SMTP connection per notification)."""
     reason = _skip_reason(using)
     if reason:
-        return [(LABEL, reason)]
+        return [(_("envoi des courriels de notification"), reason)]
     concurrency = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "2"))
     rows = []
-    for batched, how in ((True, "notify_many, lots de 50 par tâche"), (False, "une tâche par notification")):
-        elapsed, delivered = _run(using, concurrency, batched)
-        rate = delivered / elapsed if elapsed else 0.0
-        value = f"{rate:.0f} courriels/s ({delivered} en {elapsed:.1f} s ; {how} ; concurrence {concurrency})"
-        if delivered < BATCH:
-            value += f" ; INCOMPLET : {BATCH - delivered} non reçus"
-        rows.append((LABEL, value))
+    for batched, how in ((True, _("notify_many")), (False, _("notify, une tâche chacun"))):
+        elapsed, delivered = _run(using, concurrency, batched, batch)
+        metric = _("courriels/s, %(how)s, 1 worker × %(c)s processus, lot de %(n)s") % {
+            "how": how,
+            "c": concurrency,
+            "n": batch,
+        }
+        value = _("%(rate).0f (%(sent)s en %(elapsed).1f s)") % {
+            "rate": delivered / elapsed if elapsed else 0.0,
+            "sent": delivered,
+            "elapsed": elapsed,
+        }
+        if delivered < batch:
+            value += " " + _("INCOMPLET : %(n)s non reçus") % {"n": batch - delivered}
+        rows.append((metric, value))
     return rows
