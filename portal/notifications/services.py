@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -51,6 +53,8 @@ def _clean_context(context: dict[str, Any] | None) -> dict[str, Any]:
             )
         elif isinstance(value, datetime.date):
             value = value.isoformat()
+        elif isinstance(value, Decimal | UUID):
+            value = str(value)
         elif value is not None and not isinstance(value, str | int | float | bool):
             raise ValueError(
                 f"Notification context {key!r}: only short values (text, number, date) are allowed"
@@ -65,11 +69,15 @@ def _clean_context(context: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _digest_user_ids(user_ids: Iterable[int]) -> set[int]:
-    return set(
-        NotificationPreference.objects.filter(
-            user_id__in=list(user_ids), reminders=NotificationPreference.Reminders.DIGEST
-        ).values_list("user_id", flat=True)
-    )
+    ids = list(user_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), BULK_SIZE):
+        found.update(
+            NotificationPreference.objects.filter(
+                user_id__in=ids[start : start + BULK_SIZE], reminders=NotificationPreference.Reminders.DIGEST
+            ).values_list("user_id", flat=True)
+        )
+    return found
 
 
 def _build(
