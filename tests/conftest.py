@@ -170,8 +170,13 @@ def _celery_in_process():
     """Unit tests run tasks in-process; only the `celery_worker` fixture talks to a real worker."""
     from portal.celery import app
 
+    from celery._state import _set_task_join_will_block
+
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    # Eager tasks run in two threads at once (concurrency tests) can leave Celery's process-wide
+    # "inside a task" flag set, which would forbid waiting on a real worker's result afterwards.
+    _set_task_join_will_block(False)
     yield
     app.conf.task_always_eager = previous
 
