@@ -45,3 +45,24 @@ def test_password_reset_sends_an_email(org, client, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/comptes/reinitialisation/" in mailoutbox[0].body
+
+
+def test_browser_language_is_ignored_french_stays_the_default(org, login):
+    client = login(org.user("alice"))
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert b'<html lang="fr">' in response.content
+
+
+def test_preferred_language_of_the_profile_applies_after_sign_in(org, login):
+    org.oscar.language = "en"
+    org.oscar.save()
+    response = login(org.user("oscar")).get(reverse("home"))
+    assert b'<html lang="en">' in response.content
+
+
+def test_the_switch_overrides_the_profile_language(org, login):
+    org.oscar.language = "en"
+    org.oscar.save()
+    client = login(org.user("oscar"))
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert b'<html lang="fr">' in client.get(reverse("home")).content
