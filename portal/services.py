@@ -1,24 +1,14 @@
 """Writes of the organisation, and the hooks other apps hang on them."""
 
-import logging
-
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
 
 
 def _call_hooks(setting: str, profile_ids: list[int]) -> None:
     if not profile_ids:
         return
     for dotted in getattr(settings, setting):
-        try:
-            hook = import_string(dotted)
-        except ImportError:
-            # The owning app has not built this hook (yet); say so instead of failing the import.
-            logger.warning("Organisation hook %s is not available", dotted)
-            continue
-        hook(list(profile_ids))
+        import_string(dotted)(list(profile_ids))
 
 
 def staff_after_create(*, profile_ids: list[int]) -> None:
