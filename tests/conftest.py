@@ -88,7 +88,6 @@ def password() -> str:
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -168,9 +167,9 @@ def celery_worker(transactional_db, celery_worker_env):
 @pytest.fixture(autouse=True)
 def _celery_in_process():
     """Unit tests run tasks in-process; only the `celery_worker` fixture talks to a real worker."""
-    from portal.celery import app
-
     from celery._state import _set_task_join_will_block
+
+    from portal.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

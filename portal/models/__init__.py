@@ -1,3 +1,3 @@
-from .organisation import Direction, DirectionUserObjectPermission, DirectionGroupObjectPermission, StaffProfile
+from .organisation import Direction, DirectionGroupObjectPermission, DirectionUserObjectPermission, StaffProfile
 
 __all__ = ["Direction", "DirectionUserObjectPermission", "DirectionGroupObjectPermission", "StaffProfile"]

@@ -32,7 +32,7 @@ def test_logout_requires_post(org, login):
 def test_language_switch_defaults_to_french_and_switches_to_english(client):
     response = client.get(reverse("login"))
     assert b'<html lang="fr">' in response.content
-    assert "Connexion".encode() in response.content
+    assert b"Connexion" in response.content
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert response.status_code == 302
     response = client.get(reverse("login"))
