@@ -273,7 +273,12 @@ PORTAL_BENCH_SECTIONS = [
 
 # Demo data of each app, called by `manage.py seed_demo` after the demo organisation when importable;
 # each is a callable(), callable(out) or callable(stdout=…), and must be idempotent.
-PORTAL_DEMO_HOOKS = ["policies.demo.seed_policy", "portal.roster.demo.seed_roster"]
+PORTAL_DEMO_HOOKS = [
+    "policies.demo.seed_policy",
+    "portal.roster.demo.seed_roster",
+    "policies.campaigns.demo.seed_campaign",
+    "incidents.demo.seed_incidents",
+]
 
 # Home page panels, each a callable(request) -> list of panels, owned by its app.
 PORTAL_HOME_PANELS = [
