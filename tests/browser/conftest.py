@@ -27,11 +27,6 @@ def _require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is missing")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def browser(live_server, monkeypatch):
     """A headless Chromium; the live server needs a transactional database (live_server provides it)."""

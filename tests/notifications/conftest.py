@@ -115,8 +115,3 @@ def text_and_html(message) -> tuple[str, str]:
     html = message.get_body(preferencelist=("html",)).get_content()
     return text, html
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The personas' passwords are hashed at every test; these tests never check a password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,7 +25,6 @@ def record_deactivated(profile_ids):
 
 @pytest.fixture(autouse=True)
 def hooks(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_ON_STAFF_CREATED = ["tests.portal.test_admin.record_created"]
     settings.PORTAL_ON_STAFF_DEACTIVATED = ["tests.portal.test_admin.record_deactivated"]
     for calls in CALLS.values():

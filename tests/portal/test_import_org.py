@@ -29,7 +29,6 @@ def hooks(settings):
     """The organisation hooks point at recorders, so the tests see what the import hands to other apps."""
     settings.PORTAL_ON_STAFF_CREATED = ["tests.portal.test_import_org.record_created"]
     settings.PORTAL_ON_STAFF_DEACTIVATED = ["tests.portal.test_import_org.record_deactivated"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the personas' passwords
     for calls in CALLS.values():
         calls.clear()
     return CALLS

@@ -20,7 +20,6 @@ def fake_seed_policy(stdout=None):
 
 @pytest.fixture(autouse=True)
 def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_ON_STAFF_CREATED = []
     settings.PORTAL_DEMO_HOOKS = ["tests.portal.test_seed_demo.fake_seed_policy", "nowhere.demo.seed"]
     HOOK_CALLS.clear()

@@ -3,12 +3,6 @@ import pytest
 from .factories import OfficialAccountFactory, acknowledge, policy_in_force
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Many users are created here: hash their test password quickly."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def accounts(org):
     """Two official accounts run by DCAI and one inactive."""

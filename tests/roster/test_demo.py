@@ -6,7 +6,6 @@ from portal.roster.models import Designation, OfficialAccount
 def test_demo_seeds_accounts_and_one_pending_designation_once(db, settings):
     from portal.demo import seed_demo
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_DEMO_HOOKS = ["portal.roster.demo.seed_roster"]
     seed_demo(out=io.StringIO())
     seed_demo(out=io.StringIO())
