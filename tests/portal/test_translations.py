@@ -219,9 +219,7 @@ def test_makemessages_finds_no_new_string(tmp_path):
 
     committed = keys(PO_PATH)
     extracted = keys(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
-    assert not extracted - committed, (
-        f"New strings to translate (run makemessages): {sorted(extracted - committed)}"
-    )
+    assert not extracted - committed, f"New strings to translate (run makemessages): {sorted(extracted - committed)}"
     assert not committed - extracted, (
         f"Strings no longer in the code (run makemessages): {sorted(committed - extracted)}"
     )
@@ -266,8 +264,9 @@ def _french_left(page: str, entries: list[Entry], templates: tuple[str, ...]) ->
     return left
 
 
-def test_login_page_in_english(client, db):
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+def test_login_page_in_english(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("login"))
     page = _text(response)
     assert response.status_code == 200
     assert '<html lang="en">' in page
@@ -298,8 +297,12 @@ def test_home_page_in_english_for_each_persona(org, login, persona, entries, set
     assert not left, f"French left in the English home page of {persona}: {left}"
 
 
-def test_accept_language_header_also_switches_the_home_page(org, login):
-    client = login(org.user("alice"))
-    page = _text(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en"))
+def test_preferred_language_english_shows_the_home_page_in_english(org, login):
+    """Without the switch's cookie, a person whose profile says English reads English."""
+    org.alice.language = "en"
+    org.alice.save(update_fields=["language"])
+    page = _text(login(org.user("alice")).get(reverse("home")))
+    assert '<html lang="en">' in page
     assert "Sign out" in page
-    assert "Se déconnecter" not in page
+    for french in FRENCH_NAV:
+        assert french not in page
