@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"
@@ -95,6 +96,14 @@ def messages(path: Path) -> list[Entry]:
 
 def _where(entry: Entry) -> str:
     return f"line {entry.line} ({' '.join(entry.references[:2])}): {entry.msgid!r}"
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """The locale middleware leaves the last request's language active in the thread: put it back."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.fixture(scope="module")
