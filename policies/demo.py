@@ -10,11 +10,12 @@ from django.conf import settings
 
 from .importer import parse_document
 from .importer.loader import import_document
-from .models import PolicyVersion
+from .models import Policy, PolicyVersion
 from .services import version_put_in_force, version_record_approval
 
 SEED_NAME = "politique-10974-medias-sociaux.txt"
 DEMO_RESOLUTION = "RCA 2018-05-3008"
+ENGLISH_TITLE = "Procedure on the use of social media"
 
 
 def seed_path() -> Path:
@@ -39,6 +40,8 @@ def seed_policy(out: TextIO | None = None) -> None:
     if version is None:
         return
     version.refresh_from_db()
+    # The document has no English title; the demo gives the usual one so English pages read well.
+    Policy.objects.filter(pk=version.policy_id, title_en="").update(title_en=ENGLISH_TITLE)
     if version.status == PolicyVersion.Status.DRAFT:
         version = version_record_approval(
             version=version,

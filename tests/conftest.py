@@ -190,3 +190,12 @@ def _private_storage(tmp_path, settings):
 def _fast_password_hasher(settings):
     """Personas' passwords are hashed at creation; a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """The locale middleware activates a language for the thread; start every test from French."""
+    from django.utils import translation
+
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -252,6 +252,7 @@ def test_no_draft_when_the_version_in_force_has_the_same_text(seed_text):
     from policies.demo import seed_policy
 
     seed_policy(StringIO())
+    assert Policy.objects.get().title_en == "Procedure on the use of social media"
     result = import_document(parse_document(seed_text))
     assert result.version_action == "identical"
     assert PolicyVersion.objects.count() == 1
