@@ -25,6 +25,7 @@ run: setup
 
 ## Set up and run the whole test suite (both cores).
 test: setup
+	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
