@@ -4,6 +4,7 @@ Nothing here is ever deleted: history is kept (§7.3).
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Designation, DesignationEvent, OfficialAccount
 
@@ -24,6 +25,7 @@ class OfficialAccountAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_filter = ("platform", "is_active", "direction")
     search_fields = ("handle", "url")
     list_select_related = ("direction",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DesignationEventInline(admin.TabularInline):

@@ -21,6 +21,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
 class VersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PolicyVersion
+        skip_postgeneration_save = True
 
     policy = factory.SubFactory(PolicyFactory)
     label = factory.Sequence(lambda n: f"{n + 1}.0")
