@@ -20,8 +20,15 @@ from .permissions import direction_delegate_add, direction_delegate_remove
 from .roles import DELEGATE_PERMISSION
 
 
+def _self_grant_refused(actor, user) -> bool:
+    """A staff member who is not an administrator never widens their own access through the admin."""
+    return actor is not None and not actor.is_superuser and user is not None and actor.pk == user.pk
+
+
 class DelegateForm(AdminUserObjectPermissionsForm):
     """Object permissions of a direction, narrowed to the one that makes a delegate (§7.4)."""
+
+    actor = None  # the person using the admin (set per request by DirectionAdmin)
 
     def get_obj_perms_field_choices(self):
         return [(DELEGATE_PERMISSION, _("Délégué de la direction"))]
@@ -34,6 +41,8 @@ class DelegateForm(AdminUserObjectPermissionsForm):
         chosen = DELEGATE_PERMISSION in cleaned.get(self.get_obj_perms_field_name(), [])
         if chosen and not StaffProfile.objects.filter(user=self.user, is_active=True).exists():
             raise forms.ValidationError(_("Seul un intervenant actif peut être délégué d'une direction."))
+        if chosen and _self_grant_refused(self.actor, self.user):
+            raise forms.ValidationError(_("Vous ne pouvez pas vous désigner vous-même délégué d'une direction."))
         return cleaned
 
     def save_obj_perms(self):
@@ -46,9 +55,25 @@ class DelegateForm(AdminUserObjectPermissionsForm):
             direction_delegate_remove(user=self.user, direction=self.obj)
 
 
+class DirectionForm(forms.ModelForm):
+    actor = None  # the person using the admin (set per request by DirectionAdmin)
+
+    class Meta:
+        model = Direction
+        fields = ["code", "name_fr", "name_en", "role", "head"]
+
+    def clean_head(self):
+        head = self.cleaned_data.get("head")
+        if head is not None and head.pk != self.instance.head_id and _self_grant_refused(self.actor, head):
+            raise forms.ValidationError(_("Vous ne pouvez pas vous nommer vous-même à la tête d'une direction."))
+        return head
+
+
 @admin.register(Direction)
 class DirectionAdmin(GuardedModelAdmin):
     """Delegates are granted on the direction through its "Object permissions" page."""
+
+    form = DirectionForm
 
     list_display = ("code", "name_fr", "name_en", "role", "head")
     list_filter = ("role",)
@@ -63,8 +88,11 @@ class DirectionAdmin(GuardedModelAdmin):
             return ("code", "role")
         return ()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return type("DirectionForm", (super().get_form(request, obj, change, **kwargs),), {"actor": request.user})
+
     def get_obj_perms_manage_user_form(self, request):
-        return DelegateForm
+        return type("DelegateForm", (DelegateForm,), {"actor": request.user})
 
     def obj_perms_manage_group_view(self, request, object_pk, group_id):
         # Roles follow from per-person grants only; a group grant would make nobody a delegate.
@@ -76,6 +104,8 @@ class DirectionAdmin(GuardedModelAdmin):
 
 
 class StaffProfileForm(forms.ModelForm):
+    actor = None  # the person using the admin (set per request by StaffProfileAdmin)
+
     class Meta:
         model = StaffProfile
         fields = [
@@ -95,6 +125,9 @@ class StaffProfileForm(forms.ModelForm):
             return manager
         if not manager.is_active:
             raise forms.ValidationError(_("Ce gestionnaire n'est plus actif."))
+        if manager.pk != self.instance.manager_id and _self_grant_refused(self.actor, manager.user):
+            # A manager sees their team's declarations (§7.6): nobody makes themselves one here.
+            raise forms.ValidationError(_("Vous ne pouvez pas vous nommer vous-même gestionnaire."))
         if self.instance.pk:
             # Walk up from the chosen manager: reaching this profile would close a cycle.
             seen = set()
@@ -136,6 +169,21 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("user",) if obj is not None else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return type("StaffProfileForm", (super().get_form(request, obj, change, **kwargs),), {"actor": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        # One's own direction and manager decide one's roles (HR, DCAI, manager): only an administrator
+        # changes them for oneself.
+        if obj is not None and _self_grant_refused(request.user, obj.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _self_grant_refused(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
