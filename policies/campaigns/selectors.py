@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -56,6 +57,26 @@ def campaigns_visible_to(user: AbstractBaseUser) -> QuerySet[Campaign]:
         condition, campaign=OuterRef("pk"), profile__is_active=True
     )
     return campaigns.filter(Exists(in_scope), status__in=VISIBLE_STATUSES)
+
+
+def campaigns_with_progress(user: AbstractBaseUser) -> QuerySet[Campaign]:
+    """The campaigns this person sees, each with `audience_size` and `confirmed` counted within their
+    scope: HR the institution, a lead their direction(s), a manager their team (never more)."""
+    requests = AcknowledgementRequest.objects.filter(campaign=OuterRef("pk"), profile__is_active=True)
+    if not roles_for(user).is_hr:
+        condition = _scope_filter(user)
+        requests = requests.filter(condition) if condition is not None else requests.none()
+    counts = requests.order_by().values("campaign")
+    return campaigns_visible_to(user).annotate(
+        audience_size=Coalesce(
+            Subquery(counts.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField()
+        ),
+        confirmed=Coalesce(
+            Subquery(counts.filter(satisfied_at__isnull=False).annotate(n=Count("pk")).values("n")[:1]),
+            0,
+            output_field=IntegerField(),
+        ),
+    )
 
 
 def get_campaign_for(user: AbstractBaseUser, pk: int) -> Campaign:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
@@ -58,20 +57,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     if not (roles.is_hr or roles.is_direction_lead or roles.is_manager):
         return redirect("campaigns:mine")
-    active = Q(profile__is_active=True)
-    counts = (
-        AcknowledgementRequest.objects.filter(active, campaign=OuterRef("pk")).order_by().values("campaign")
-    )
-    campaigns = selectors.campaigns_visible_to(request.user).annotate(
-        audience_size=Coalesce(
-            Subquery(counts.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField()
-        ),
-        confirmed=Coalesce(
-            Subquery(counts.filter(satisfied_at__isnull=False).annotate(n=Count("pk")).values("n")[:1]),
-            0,
-            output_field=IntegerField(),
-        ),
-    )
+    campaigns = selectors.campaigns_with_progress(request.user)
     page = Paginator(campaigns, 20).get_page(request.GET.get("page"))
     for campaign in page:
         campaign.rate = selectors._rate(campaign.confirmed, campaign.audience_size)
