@@ -17,6 +17,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +51,26 @@ class CleanFile:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+
+class SizeGuardUploadHandler(FileUploadHandler):
+    """First upload handler: passes on at most EVIDENCE_MAX_BYTES + one chunk of each uploaded file and
+    drops the rest as it arrives, so an oversized upload is never stored whole (in memory or in a
+    temporary file). The truncated file is still larger than the limit: the form refuses it with its
+    usual message and keeps the rest of what was typed."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.received > settings.EVIDENCE_MAX_BYTES:
+            return None  # the next handlers never see the rest of this file
+        self.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler builds the file
 
 
 def limits() -> dict[str, int]:

@@ -250,6 +250,12 @@ EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files beyond EVIDENCE_MAX_BYTES are cut off as they arrive, never stored whole.
+FILE_UPLOAD_HANDLERS = [
+    "incidents.evidence.SizeGuardUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Confidentiality register entries are kept at least five years (never shorter).
 REGISTER_RETENTION_YEARS = max(5, env.int("REGISTER_RETENTION_YEARS", default=5))
 # Closed incidents lose their free text and evidence files this many years after closure (never before
