@@ -78,7 +78,8 @@ def limits() -> dict[str, int]:
 
 
 def _safe_name(name: str) -> str:
-    name = Path(name or "").name.replace("\x00", "").strip()
+    # No control characters (CR, LF, tab, NUL...): the name goes back out in a download header.
+    name = "".join(char for char in Path(name or "").name if char.isprintable()).strip()
     return (name or "preuve")[:200]
 
 
