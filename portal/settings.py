@@ -249,6 +249,8 @@ INCIDENT_DEADLINE_WORKING_DAYS = {
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Far above the evidence limit (the form explains that one), far below Django's default of 100.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded files beyond EVIDENCE_MAX_BYTES are cut off as they arrive, never stored whole.
 FILE_UPLOAD_HANDLERS = [

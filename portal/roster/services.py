@@ -405,6 +405,11 @@ def designation_confirm(
         profile = designation.profile
         if profile.user_id == actor.pk:
             raise ValidationError(_("Vous ne pouvez pas confirmer votre propre désignation."))
+        if designation.designated_by_id == actor.pk:
+            # Four eyes: the person who designated cannot also confirm as DCAI (§7.3, §7.4).
+            raise ValidationError(
+                _("Une autre personne de la DCAI doit confirmer une désignation que vous avez faite.")
+            )
         if designation.status != Status.PENDING:
             raise ValidationError(
                 _("Cette désignation n'attend plus de confirmation."), code="invalid_transition"

@@ -10,6 +10,7 @@ from portal.permissions import direction_delegate_add
 from portal.roster import services
 from portal.roster.models import Designation, DesignationEvent, OfficialAccount
 from portal.services import staff_after_deactivate
+from tests.factories import make_staff
 
 from .factories import acknowledge
 
@@ -220,7 +221,13 @@ def test_nobody_confirms_their_own_designation(org, accounts, version):
     assert recipients("roster.designation_submitted") == {"diane"}
     with pytest.raises(ValidationError):
         services.designation_confirm(designation=designation, actor=org.user("diane"))
-    services.designation_confirm(designation=designation, actor=org.user("dora"))
+    # Dora designated her, so another DCAI officer confirms (four eyes).
+    with pytest.raises(ValidationError, match="autre personne"):
+        services.designation_confirm(designation=designation, actor=org.user("dora"))
+    colleague = make_staff("dylan", org.dcai)
+    services.designation_confirm(designation=designation, actor=colleague.user)
+    designation.refresh_from_db()
+    assert designation.status == "active"
 
 
 def test_remind_acknowledgement_notifies_the_person_once_a_day(org, designate, version):
