@@ -6,6 +6,7 @@ from .views import register
 app_name = "incidents"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("declarer/", views.declare, name="declare"),
     path("mes-declarations/", views.mine, name="mine"),
     path("file/<str:name>/", views.queue, name="queue"),

@@ -13,7 +13,7 @@ from .actions import (
 )
 from .declaration import confirmation, declare, mine
 from .detail import access_log, detail, evidence_download
-from .queues import queue
+from .queues import index, queue
 
 __all__ = [
     "access_log",
@@ -26,6 +26,7 @@ __all__ = [
     "escalate",
     "evidence_download",
     "mine",
+    "index",
     "queue",
     "record_measure",
     "record_takedown",

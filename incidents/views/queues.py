@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,13 @@ QUEUES = {
     "en-retard": (_("En retard"), queue_overdue),
     "recemment-fermes": (_("Récemment fermés"), queue_recently_closed),
 }
+
+
+def index(request):
+    """/incidents/: handlers land on their queue, everyone else on their own declarations."""
+    if can_use_queues(request.user):
+        return redirect("incidents:queue", name="a-traiter")
+    return redirect("incidents:mine")
 
 
 def queue(request, name: str):

@@ -316,3 +316,8 @@ def test_navigation_by_role(org, login):
     for name in ("bob", "carol", "diane"):
         page = login(org.user(name)).get(reverse("incidents:mine")).content.decode()
         assert reverse("incidents:queue", args=["a-traiter"]) in page
+
+
+def test_incidents_root_sends_each_person_to_their_page(org, login):
+    assert login(org.user("alice")).get("/incidents/")["Location"] == "/incidents/mes-declarations/"
+    assert login(org.user("diane")).get("/incidents/")["Location"] == "/incidents/file/a-traiter/"
