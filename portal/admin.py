@@ -1,7 +1,7 @@
 """Admin of the organisation, for administrators and for HR and DCAI staff with model permissions.
 
 HR (group "Ressources humaines") views and changes staff profiles; DCAI (group "DCAI") manages
-directions and their delegates. The groups and their permissions are kept in portal.demo.STAFF_GROUPS.
+directions and their delegates. The groups and their permissions are kept in portal.groups.STAFF_GROUPS.
 """
 
 from django import forms
@@ -118,6 +118,20 @@ class StaffProfileForm(forms.ModelForm):
             "is_active",
             "start_date",
         ]
+
+    def clean_direction(self):
+        direction = self.cleaned_data.get("direction")
+        before = self.instance.direction if self.instance.pk else None
+        if direction is None or direction == before or (self.actor is not None and self.actor.is_superuser):
+            return direction
+        # Membership of HR or DCAI confers wide access (every acknowledgement, every incident):
+        # only an administrator moves someone into or out of those directions.
+        conferring = {Direction.Role.HUMAN_RESOURCES, Direction.Role.COMMUNICATIONS}
+        if direction.role in conferring or (before is not None and before.role in conferring):
+            raise forms.ValidationError(
+                _("Seul un administrateur peut affecter une personne à la DRH ou à la DCAI, ou l'en retirer.")
+            )
+        return direction
 
     def clean_manager(self):
         manager = self.cleaned_data.get("manager")

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.groups import DCAI_GROUP, HR_GROUP, staff_groups_sync
 from portal.models import Direction, StaffProfile
 from portal.orgimport import ImportResult, import_records
 from portal.permissions import direction_delegate_add
@@ -30,29 +30,8 @@ SEED = 10974
 DEMO_PASSWORD = "demo-10974-portail"
 EMAIL_DOMAIN = "demo.chum.local"
 
-HR_GROUP = "Ressources humaines"
-DCAI_GROUP = "DCAI"
 # Model permissions each admin group needs, by "app_label.model" ("app_label.*": every model of the app).
 # Models not migrated yet are skipped; running seed_demo again grants them once they exist.
-STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
-    HR_GROUP: {
-        "portal.staffprofile": ("view", "change"),
-        "portal.direction": ("view",),
-        "auth.user": ("view",),
-        "campaigns.campaign": ("view",),
-        "campaigns.acknowledgementrequest": ("view",),
-        "policies.acknowledgement": ("view",),
-    },
-    DCAI_GROUP: {
-        "portal.direction": ("view", "add", "change"),
-        "portal.staffprofile": ("view",),
-        "auth.user": ("view",),
-        "roster.*": ("view",),
-        "roster.officialaccount": ("view", "add", "change"),
-        "policies.*": ("view",),
-    },
-}
-
 # code, French name, English name, role, headcount, profile of categories
 DIRECTIONS = [
     ("DG", "Direction générale", "Office of the President and Chief Executive", "general", 6, "admin"),
@@ -352,27 +331,6 @@ def _ascii(text: str) -> str:
     from .orgimport.parse import normalise_label
 
     return normalise_label(text).replace(" ", "-")
-
-
-def staff_groups_sync() -> dict[str, Group]:
-    """The admin groups of HR and DCAI with exactly the model permissions of STAFF_GROUPS."""
-    groups = {}
-    for name, spec in STAFF_GROUPS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        query = Q(pk__in=[])
-        for target, actions in spec.items():
-            app_label, model = target.split(".")
-            condition = Q(content_type__app_label=app_label)
-            if model != "*":
-                condition &= Q(content_type__model=model)
-                query |= condition & Q(codename__in=[f"{a}_{model}" for a in actions])
-            else:
-                query |= condition & Q(codename__regex=rf"^({'|'.join(actions)})_")
-        wanted = set(Permission.objects.filter(query).values_list("pk", flat=True))
-        if set(group.permissions.values_list("pk", flat=True)) != wanted:
-            group.permissions.set(wanted)
-        groups[name] = group
-    return groups
 
 
 @dataclass

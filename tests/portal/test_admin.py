@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.demo import DCAI_GROUP, HR_GROUP, staff_groups_sync
+from portal.groups import DCAI_GROUP, HR_GROUP, staff_groups_sync
 from portal.models import StaffProfile
 from portal.roles import roles_for
 from tests.factories import StaffProfileFactory
@@ -195,3 +195,14 @@ def test_manager_autocomplete_offers_active_staff_only(org, hr, login):
     assert org.bob.pk in offered and org.olga.pk not in offered
     # A plain employee cannot use it.
     assert login(org.user("alice")).get(url, params).status_code == 302
+
+
+def test_migrate_creates_the_hr_and_dcai_groups_with_their_permissions(db):
+    from django.contrib.auth.models import Group
+
+    # The test database was built by `migrate`: the groups exist without the demo.
+    hr = Group.objects.get(name=HR_GROUP)
+    dcai = Group.objects.get(name=DCAI_GROUP)
+    assert hr.permissions.filter(codename="change_staffprofile").exists()
+    assert dcai.permissions.filter(codename="add_officialaccount").exists()
+    assert not hr.permissions.filter(content_type__app_label="incidents").exists()

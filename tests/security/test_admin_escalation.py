@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from portal.demo import DCAI_GROUP, HR_GROUP, staff_groups_sync
+from portal.groups import DCAI_GROUP, HR_GROUP, staff_groups_sync
 from portal.models import StaffProfile
 from portal.roles import roles_for
 
@@ -93,3 +93,22 @@ def test_dcai_cannot_make_itself_head_of_a_direction(org, dcai, login):
     )
     org.tech.refresh_from_db()
     assert org.tech.head_id != dcai.pk
+
+
+def test_hr_cannot_move_someone_else_into_dcai_only_an_administrator_can(org, hr, login, admin_user):
+    url = reverse("admin:portal_staffprofile_change", args=[org.oscar.pk])
+    response = login(hr).post(url, _profile_post(org.oscar, direction=org.dcai.pk, manager=""))
+    assert response.status_code == 200
+    assert "Seul un administrateur" in response.content.decode()
+    org.oscar.refresh_from_db()
+    assert org.oscar.direction_id == org.tech.pk
+    # Moving between ordinary directions stays HR's job.
+    response = login(hr).post(url, _profile_post(org.oscar, direction=org.care.pk, manager=""))
+    assert response.status_code == 302
+    org.oscar.refresh_from_db()
+    assert org.oscar.direction_id == org.care.pk
+    # An administrator may move someone into DCAI.
+    response = login(admin_user).post(url, _profile_post(org.oscar, direction=org.dcai.pk, manager=""))
+    assert response.status_code == 302
+    org.oscar.refresh_from_db()
+    assert org.oscar.direction_id == org.dcai.pk
