@@ -29,6 +29,14 @@ def designations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     return Designation.objects.filter(scope)
 
 
+def direction_roster_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Designation]:
+    """§7.4: the designations of the directions this person leads (head or delegate), nothing else."""
+    led = roles_for(user).led_direction_ids
+    if not led:
+        return Designation.objects.none()
+    return designations_visible_to(user).filter(direction_id__in=led)
+
+
 def is_authorized_user(user: AbstractBaseUser | AnonymousUser) -> bool:
     """§6.3: does this person hold a confirmed designation in force today?"""
     if not user.is_authenticated:

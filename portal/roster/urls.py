@@ -9,6 +9,7 @@ urlpatterns = [
     path("registre/", views.roster, name="roster"),
     path("registre/export/<str:fmt>/", views.export, name="export"),
     path("direction/", views.direction_roster, name="direction_roster"),
+    path("direction/export/<str:fmt>/", views.direction_export, name="direction_export"),
     path("mes-designations/", views.mine, name="mine"),
     path("designations/nouvelle/", views.designation_create, name="designation_create"),
     path("designations/<int:pk>/", views.designation_detail, name="designation"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -96,7 +97,7 @@ def direction_roster(request: HttpRequest) -> HttpResponse:
         raise Http404
     return _roster_page(
         request,
-        queryset=Designation.objects.filter(direction_id__in=roles.led_direction_ids),
+        queryset=selectors.direction_roster_of(request.user),
         directions=Direction.objects.filter(pk__in=roles.led_direction_ids),
         template_context={"title": _("Utilisateurs autorisés de ma direction"), "scope": "direction"},
     )
@@ -124,18 +125,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """§7.3: DCAI exports the roster (with the filters of the page)."""
-    if not rules.may_see_whole_roster(roles_for(request.user)) or fmt not in EXPORT_FORMATS:
-        raise Http404
-    form = RosterFilterForm(request.GET, directions=Direction.objects.all())
-    queryset = selectors.with_list_data(
-        selectors.filter_roster(selectors.designations_visible_to(request.user), form.filters)
-        .select_related("designated_by", "decided_by", "revoked_by", "renewal_of")
-        .order_by("direction__code", "profile__user__last_name", "-start_date", "id")
-    )
-    header = [
+def _export_header() -> list[str]:
+    return [
         _("Référence"),
         _("Statut"),
         _("Nom"),
@@ -155,6 +146,15 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         _("Motif de la révocation"),
         _("Renouvellement de"),
     ]
+
+
+def _export_response(fmt: str, queryset: QuerySet[Designation], filename: str) -> HttpResponse:
+    """The roster's columns, the same for DCAI and for a direction; the caller scopes the rows."""
+    queryset = selectors.with_list_data(
+        queryset.select_related("designated_by", "decided_by", "revoked_by", "renewal_of").order_by(
+            "direction__code", "profile__user__last_name", "-start_date", "id"
+        )
+    )
 
     def name(user) -> str:
         return (user.get_full_name() or user.get_username()) if user else ""
@@ -183,8 +183,38 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
                 d.renewal_of.reference if d.renewal_of else "",
             ]
 
-    filename = f"utilisateurs-autorises-{timezone.localdate().isoformat()}"
-    return export_response(fmt, filename, header, rows())
+    return export_response(fmt, f"{filename}-{timezone.localdate().isoformat()}", _export_header(), rows())
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """§7.3: DCAI exports the roster (with the filters of the page)."""
+    if not rules.may_see_whole_roster(roles_for(request.user)) or fmt not in EXPORT_FORMATS:
+        raise Http404
+    form = RosterFilterForm(request.GET, directions=Direction.objects.all())
+    queryset = selectors.filter_roster(selectors.designations_visible_to(request.user), form.filters)
+    return _export_response(fmt, queryset, "utilisateurs-autorises")
+
+
+@require_GET
+def direction_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """§7.4: a direction (head or delegate) exports the authorized users it designated, with its page's filters.
+
+    A direction it does not lead, asked for in the filters, is a 404: never an export of someone else's rows.
+    """
+    roles = roles_for(request.user)
+    if not roles.is_direction_lead or fmt not in EXPORT_FORMATS:
+        raise Http404
+    directions = Direction.objects.filter(pk__in=roles.led_direction_ids)
+    form = RosterFilterForm(request.GET, directions=directions)
+    filters = form.filters
+    if "direction" in form.errors:
+        raise Http404
+    codes = sorted(
+        {filters["direction"].code} if filters.get("direction") else directions.values_list("code", flat=True)
+    )
+    queryset = selectors.filter_roster(selectors.direction_roster_of(request.user), filters)
+    return _export_response(fmt, queryset, "-".join(["utilisateurs-autorises", *(slugify(c) for c in codes)]))
 
 
 # --- One designation ---------------------------------------------------------------------------------
