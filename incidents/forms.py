@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,7 @@ from .models import Incident, Measure, Takedown
 
 MAX_TEXT = 5000
 MAX_LINKS = 10
+STAFF_OPTIONS_ID = "concerned-staff-options"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,13 +74,44 @@ def _not_future(value):
     return value
 
 
+# What picking a suggestion puts in the field: "Alice Martin (DSP #12)", the profile's id after the
+# direction's code. Unambiguous without showing an employee number; checked again on submit.
+STAFF_CHOICE = re.compile(r"^(?P<name>.+?) \((?P<code>[^()#]+) #(?P<pk>\d{1,10})\)$")
+
+
+def staff_choice_value(profile: StaffProfile) -> str:
+    return f"{profile.full_name} ({profile.direction.code} #{profile.pk})"
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def find_staff(text: str, *, exclude_user=None) -> StaffProfile:
-    """A staff member by employee number, or by full name when it is unambiguous."""
+    """A staff member picked from the suggestions, by employee number, or by full name when unambiguous.
+
+    This is the only place a typed or picked value becomes a person: a picked value whose name or
+    direction does not match the id it carries (forged, or the person left) is refused, never guessed.
+    """
     text = " ".join((text or "").split())
     if not text:
         raise ValidationError(_("Nommez l'intervenant concerné (nom complet ou matricule)."))
     active = StaffProfile.objects.filter(is_active=True).select_related("user", "direction")
+    choice = STAFF_CHOICE.match(text)
     match = list(active.filter(employee_number__iexact=text)[:2])
+    if choice and not match:
+        profile = active.filter(pk=int(choice["pk"]), user__is_active=True).first()
+        if profile is None or not (
+            _same(choice["name"], profile.full_name) and _same(choice["code"], profile.direction.code)
+        ):
+            raise ValidationError(
+                _(
+                    "« %(text)s » ne correspond à aucun intervenant actif : choisissez de nouveau "
+                    "dans la liste, ou indiquez le nom complet ou le matricule."
+                )
+                % {"text": text[:100]}
+            )
+        match = [profile]
     if not match:
         first, _sep, last = text.partition(" ")
         query = Q(user__username__iexact=text)
@@ -99,7 +133,10 @@ class DeclarationForm(forms.ModelForm):
         label=_("Intervenant concerné"),
         required=False,
         max_length=200,
-        help_text=_("Nom complet ou matricule. Cette personne ne verra jamais la déclaration."),
+        help_text=_(
+            "Nom complet ou matricule ; dès deux lettres, des intervenants actifs vous sont proposés. "
+            "Cette personne ne verra jamais la déclaration."
+        ),
     )
     evidence = EvidenceField()
 
@@ -153,6 +190,18 @@ class DeclarationForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Suggestions while typing (htmx fills the datalist); without JavaScript the field works as typed.
+        self.fields["concerned_staff_name"].widget.attrs.update(
+            {
+                "list": STAFF_OPTIONS_ID,
+                "autocomplete": "off",
+                "hx-get": reverse("incidents:staff_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{STAFF_OPTIONS_ID}",
+                "hx-swap": "outerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
         self.fields["seen_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["evidence"].help_text = evidence_help_text()
         self.fields["platform"].choices = [("", _("Choisissez…")), *Incident.Platform.choices]

@@ -8,6 +8,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.index, name="index"),
     path("declarer/", views.declare, name="declare"),
+    path("declarer/intervenants/", views.staff_search, name="staff_search"),
     path("mes-declarations/", views.mine, name="mine"),
     path("file/<str:name>/", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -11,7 +11,7 @@ from .actions import (
     take_in_charge,
     unshare,
 )
-from .declaration import confirmation, declare, mine
+from .declaration import confirmation, declare, mine, staff_search
 from .detail import access_log, detail, evidence_download
 from .queues import index, queue
 
@@ -32,6 +32,7 @@ __all__ = [
     "record_takedown",
     "record_takedown_removed",
     "request_information",
+    "staff_search",
     "share",
     "take_in_charge",
     "unshare",
