@@ -6,24 +6,16 @@ import factory
 from django.utils import timezone
 
 from policies.campaigns.models import Campaign
-from policies.models import Policy, PolicyVersion, Section
+from policies.models import PolicyVersion, Section
+from tests.policies.factories import PolicyVersionFactory
 
 
-class PolicyFactory(factory.django.DjangoModelFactory):
+class VersionFactory(PolicyVersionFactory):
+    """A version in force that requires acknowledgement, with two short sections."""
+
     class Meta:
-        model = Policy
-        django_get_or_create = ("number",)
-
-    number = "10974"
-    title_fr = "Politique sur l'utilisation des médias sociaux"
-
-
-class VersionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PolicyVersion
         skip_postgeneration_save = True
 
-    policy = factory.SubFactory(PolicyFactory)
     label = factory.Sequence(lambda n: f"{n + 1}.0")
     status = PolicyVersion.Status.IN_FORCE
     purpose = "Encadrer l'utilisation des médias sociaux."
