@@ -176,7 +176,7 @@ def campaign(out: TextIO) -> Rows:
     # The launch task runs here, in-process, rather than from the commit hook.
     with (
         mock.patch(
-            "policies.campaigns.notifications.enqueue_deliveries",
+            "portal.notifications.services.enqueue_deliveries",
             side_effect=lambda ids: handed_over.extend(ids),
         ),
         mock.patch("policies.campaigns.services._enqueue_launch"),
@@ -197,7 +197,7 @@ def campaign(out: TextIO) -> Rows:
         (_("notifications confiées à Celery après commit"), len(handed_over)),
     ]
     started = time.perf_counter()
-    with mock.patch("policies.campaigns.notifications.enqueue_deliveries"):
+    with mock.patch("portal.notifications.services.enqueue_deliveries"):
         again = services.campaign_run_launch(campaign_id=draft.pk)
     rows.append(
         (

@@ -24,20 +24,14 @@ from django.utils.translation import gettext as _
 
 from policies.models import Acknowledgement, PolicyVersion
 from portal.models import Direction, StaffProfile
+from portal.notifications.services import notify_many
 from portal.roles import roles_for
 
 from .models import AcknowledgementRequest, Campaign, CampaignEvent, ManagerFollowUp
-from .notifications import (
-    INSERT_BATCH,
-    KIND_LAUNCHED,
-    KIND_REMINDER,
-    KIND_REQUEST,
-    KIND_TEAM_OVERDUE,
-    Message,
-    notify_bulk,
-)
+from .notifications import KIND_LAUNCHED, KIND_REMINDER, KIND_REQUEST, KIND_TEAM_OVERDUE
 
 logger = logging.getLogger(__name__)
+INSERT_BATCH = 2000
 
 
 def team_reminder_cooldown() -> timedelta:
@@ -225,7 +219,7 @@ def _write_requests(campaign: Campaign, people: Sequence[tuple[int, int]], due_o
     # The lock makes conflicts impossible; ignoring them keeps a unique-key race harmless anyway.
     AcknowledgementRequest.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
     link, context = request_link(campaign), {"due_on": due_on.isoformat()}
-    notify_bulk(kind=KIND_REQUEST, target=campaign, messages=[Message(u, link, context) for u in to_notify])
+    notify_many(kind=KIND_REQUEST, recipients=to_notify, target=campaign, context=context, link=link)
     return len(rows), len(to_notify)
 
 
@@ -258,10 +252,8 @@ def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> 
                 campaign, None, Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED, f"{done} / {notified}"
             )
             if campaign.launched_by_id:
-                notify_bulk(
-                    kind=KIND_LAUNCHED,
-                    target=campaign,
-                    messages=[Message(campaign.launched_by_id, context={"count": done})],
+                notify_many(
+                    kind=KIND_LAUNCHED, recipients=[campaign.launched_by_id], target=campaign, context={"count": done}
                 )
     _refresh_statistics(done)
     return notified
@@ -355,9 +347,7 @@ def _remind(campaign: Campaign, requests: QuerySet[AcknowledgementRequest], now:
     link = request_link(campaign)
     for due, user_ids in by_due.items():
         context = {"due_on": due.isoformat()}
-        notify_bulk(
-            kind=KIND_REMINDER, target=campaign, messages=[Message(u, link, context) for u in user_ids]
-        )
+        notify_many(kind=KIND_REMINDER, recipients=user_ids, target=campaign, context=context, link=link)
     ids = [pk for pk, _u, _d in rows]
     for start in range(0, len(ids), INSERT_BATCH):
         AcknowledgementRequest.objects.filter(pk__in=ids[start : start + INSERT_BATCH]).update(
@@ -419,16 +409,19 @@ def campaign_send_overdue_notices(*, campaign: Campaign, now: datetime | None = 
             .order_by()
         )
         link = reverse("campaigns:team", args=[campaign.pk])
-        messages = [
-            Message(
-                row["profile__manager__user_id"],
-                link,
-                {"count": row["count"], "due_on": campaign.due_on.isoformat()},
+        # Managers with the same count share one context, so each group is one bulk write.
+        by_count: dict[int, list[int]] = {}
+        for row in per_manager:
+            by_count.setdefault(row["count"], []).append(row["profile__manager__user_id"])
+        for count, manager_ids in by_count.items():
+            notify_many(
+                kind=KIND_TEAM_OVERDUE,
+                recipients=manager_ids,
+                target=campaign,
+                context={"count": count, "due_on": campaign.due_on.isoformat()},
+                link=link,
             )
-            for row in per_manager
-        ]
-        notify_bulk(kind=KIND_TEAM_OVERDUE, target=campaign, messages=messages)
-    return len(messages)
+    return sum(len(ids) for ids in by_count.values())
 
 
 def campaign_remind_team(*, campaign: Campaign, actor: AbstractBaseUser, now: datetime | None = None) -> int:

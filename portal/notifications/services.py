@@ -83,7 +83,7 @@ def _digest_user_ids(user_ids: Iterable[int]) -> set[int]:
 def _build(
     *,
     kind: str,
-    recipient: AbstractBaseUser,
+    recipient_id: int,
     target: models.Model | None,
     context: dict[str, Any],
     urgent: bool | None,
@@ -95,10 +95,10 @@ def _build(
     to_digest = False
     if spec.reminder and not is_urgent:
         if digest_ids is None:
-            digest_ids = _digest_user_ids([recipient.pk])
-        to_digest = recipient.pk in digest_ids
+            digest_ids = _digest_user_ids([recipient_id])
+        to_digest = recipient_id in digest_ids
     return Notification(
-        recipient=recipient,
+        recipient_id=recipient_id,
         kind=kind,
         urgent=is_urgent,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -128,7 +128,7 @@ def notify(
     """
     notification = _build(
         kind=kind,
-        recipient=recipient,
+        recipient_id=recipient.pk,
         target=target,
         context=_clean_context(context),
         urgent=urgent,
@@ -144,18 +144,18 @@ def notify(
 def notify_many(
     *,
     kind: str,
-    recipients,
+    recipients: Iterable[AbstractBaseUser | int],
     target: models.Model | None = None,
     context: dict[str, Any] | None = None,
     urgent: bool | None = None,
+    link: str | None = None,
 ) -> list[Notification]:
     """`notify` for many people at once (a campaign, every DCAI officer): one row each, written in bulk.
 
-    A person listed twice gets one notification.
+    Recipients are users or user ids (a launch names twenty thousand people by id). A person listed
+    twice gets one notification. Delivery is handed to Celery in chunks after commit.
     """
-    unique: dict[int, AbstractBaseUser] = {}
-    for user in recipients:
-        unique.setdefault(user.pk, user)
+    unique = list(dict.fromkeys(r if isinstance(r, int) else r.pk for r in recipients))
     if not unique:
         return []
     cleaned = _clean_context(context)
@@ -163,17 +163,18 @@ def notify_many(
     rows = [
         _build(
             kind=kind,
-            recipient=user,
+            recipient_id=user_id,
             target=target,
             context=dict(cleaned),
             urgent=urgent,
-            link=None,
+            link=link,
             digest_ids=digest_ids,
         )
-        for user in unique.values()
+        for user_id in unique
     ]
     created = Notification.objects.bulk_create(rows, batch_size=BULK_SIZE)
-    ids = [row.pk for row in created if row.email_status == Notification.EmailStatus.PENDING]
+    # Backends that return no ids from a bulk insert leave the rows to the sweep.
+    ids = [row.pk for row in created if row.pk is not None and row.email_status == Notification.EmailStatus.PENDING]
     if ids:
         transaction.on_commit(lambda: enqueue_deliveries(ids))
     return created
