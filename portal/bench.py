@@ -220,11 +220,8 @@ def org_import(out: TextIO) -> Rows:
 
 
 def run_section(dotted: str, out: TextIO) -> tuple[Rows, bool]:
-    """Rows of one section; a section not built yet says so, a failing one reports its error."""
-    try:
-        section: Callable = import_string(dotted)
-    except ImportError:
-        return [(_("section non disponible"), "—")], True
+    """Rows of one section (a dotted path of settings.PORTAL_BENCH_SECTIONS); a failing one reports its error."""
+    section: Callable = import_string(dotted)
     try:
         params = inspect.signature(section).parameters
         result = section(out, using="default") if "using" in params else section(out)

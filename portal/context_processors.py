@@ -1,6 +1,40 @@
-from .roles import roles_for
+from .hooks import hooks
+
+_FLAGS_ATTR = "_portal_template_flags"
+
+
+class TemplateFlags:
+    """`can.<flag>` in templates: every app's named flags for the signed-in person, computed on first use.
+
+    Each app answers from the person's roles (computed once per request), so the flags cost no query of
+    their own. An unknown flag is false, as the template language expects.
+    """
+
+    def __init__(self, request):
+        self._request = request
+        self._flags: dict[str, bool] | None = None
+
+    def _all(self) -> dict[str, bool]:
+        if self._flags is None:
+            user = getattr(self._request, "user", None)
+            flags: dict[str, bool] = {}
+            if user is not None and user.is_authenticated:
+                for function in hooks("PORTAL_TEMPLATE_FLAGS"):
+                    flags.update(function(user))
+            self._flags = flags
+        return self._flags
+
+    def __getitem__(self, name: str) -> bool:
+        return bool(self._all().get(name, False))
+
+    def __contains__(self, name: str) -> bool:
+        return self[name]
 
 
 def portal(request):
-    """Expose the person's roles to templates (computed once per request)."""
-    return {"roles": roles_for(getattr(request, "user", None))}
+    """`can`: the named flags of the person (see TemplateFlags). Templates never see roles themselves."""
+    flags = getattr(request, _FLAGS_ATTR, None)
+    if flags is None:
+        flags = TemplateFlags(request)
+        setattr(request, _FLAGS_ATTR, flags)
+    return {"can": flags}

@@ -16,11 +16,11 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.groups import DCAI_GROUP, HR_GROUP, staff_groups_sync
+from portal.hooks import hooks
 from portal.models import Direction, StaffProfile
 from portal.orgimport import ImportResult, import_records
 from portal.permissions import direction_delegate_add
@@ -426,14 +426,9 @@ def _call(hook: Callable, out: TextIO | None) -> Any:
 
 
 def run_demo_hooks(out: TextIO | None) -> list[tuple[str, str]]:
-    """Each app's demo data (e.g. policy 10 974 put in force), when that app provides it."""
+    """Each app's demo data (e.g. policy 10 974 put in force), in the order of settings.PORTAL_DEMO_HOOKS."""
     outcomes = []
-    for dotted in getattr(settings, "PORTAL_DEMO_HOOKS", ["policies.demo.seed_policy"]):
-        try:
-            hook = import_string(dotted)
-        except ImportError:
-            outcomes.append((dotted, _("non disponible")))
-            continue
+    for dotted, hook in zip(settings.PORTAL_DEMO_HOOKS, hooks("PORTAL_DEMO_HOOKS"), strict=True):
         _call(hook, out)
         outcomes.append((dotted, _("fait")))
     return outcomes

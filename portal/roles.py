@@ -53,21 +53,24 @@ def _compute(user: AbstractBaseUser) -> Roles:
     profile = (
         StaffProfile.objects.select_related("direction").filter(user=user, is_active=True).first()
     )
-    headed = frozenset(Direction.objects.filter(head=user).values_list("pk", flat=True))
-    delegated = frozenset(
+    headed_rows = list(Direction.objects.filter(head=user).values_list("pk", "role"))
+    delegated_rows = list(
         DirectionUserObjectPermission.objects.filter(
             user=user, permission__codename=DELEGATE_PERMISSION
-        ).values_list("content_object_id", flat=True)
+        ).values_list("content_object_id", "content_object__role")
     )
-    direction_role = profile.direction.role if profile else None
+    # A person acts for HR or DCAI as its staff, its head or one of its delegates (as dcai_officers()).
+    acting_roles = {row[1] for row in headed_rows + delegated_rows}
+    if profile:
+        acting_roles.add(profile.direction.role)
     return Roles(
         profile=profile,
         is_admin=bool(user.is_superuser),
         is_manager=bool(profile) and StaffProfile.objects.filter(manager=profile, is_active=True).exists(),
-        headed_direction_ids=headed,
-        delegated_direction_ids=delegated,
-        is_hr=direction_role == Direction.Role.HUMAN_RESOURCES,
-        is_dcai=direction_role == Direction.Role.COMMUNICATIONS,
+        headed_direction_ids=frozenset(pk for pk, _role in headed_rows),
+        delegated_direction_ids=frozenset(pk for pk, _role in delegated_rows),
+        is_hr=Direction.Role.HUMAN_RESOURCES in acting_roles,
+        is_dcai=Direction.Role.COMMUNICATIONS in acting_roles,
     )
 
 
@@ -125,3 +128,13 @@ def direction_leads(direction: Direction):
             directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
         is_active=True,
     ).distinct()
+
+
+def template_flags(user: AbstractBaseUser) -> dict[str, bool]:
+    """The organisation's flags for templates (settings.PORTAL_TEMPLATE_FLAGS)."""
+    roles = roles_for(user)
+    return {
+        "staff_member": roles.is_staff_member,
+        "without_profile": roles.profile is None and not roles.is_admin,
+        "use_admin_site": bool(getattr(user, "is_staff", False)),
+    }

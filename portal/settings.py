@@ -258,11 +258,16 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Confidentiality register entries are kept at least five years (never shorter).
-REGISTER_RETENTION_YEARS = max(5, env.int("REGISTER_RETENTION_YEARS", default=5))
-# Closed incidents lose their free text and evidence files this many years after closure (never before
-# the register's period); the daily job incidents.apply_retention does it and logs each action.
-INCIDENT_RETENTION_YEARS = max(REGISTER_RETENTION_YEARS, env.int("INCIDENT_RETENTION_YEARS", default=7))
+# Retention (checked by incidents.retention.retention_periods, which refuses a bad value at startup):
+# register entries at least five years after the incident became known (Quebec privacy law); closed
+# incidents lose their free text and evidence this many years after closure, never before the register's.
+REGISTER_RETENTION_YEARS = env.int("REGISTER_RETENTION_YEARS", default=5)
+INCIDENT_RETENTION_YEARS = env.int("INCIDENT_RETENTION_YEARS", default=7)
+
+# Acknowledgement campaigns: a manager reminds their team at most once in this many hours (§7.6);
+# staff who join get at least this many days to acknowledge the version in force (§7.5).
+CAMPAIGN_TEAM_REMINDER_HOURS = env.int("CAMPAIGN_TEAM_REMINDER_HOURS", default=24)
+CAMPAIGN_NEW_STAFF_DAYS = env.int("CAMPAIGN_NEW_STAFF_DAYS", default=30)
 
 # Organisation hooks: called by portal.services when staff profiles are created or deactivated
 # (by import_org or the admin). Each is a callable(profile_ids: list[int]) owned by its app.
@@ -286,6 +291,23 @@ PORTAL_DEMO_HOOKS = [
     "portal.roster.demo.seed_roster",
     "policies.campaigns.demo.seed_campaign",
     "incidents.demo.seed_incidents",
+]
+
+# What the organisation layer (portal/) asks of the apps above it, by dotted path, never by import
+# (docs/architecture.md, "Layers"); portal.hooks calls them.
+# §6.3: callable(user) -> "" or why the person cannot become an authorized user (policy not acknowledged).
+PORTAL_ACKNOWLEDGEMENT_BLOCKER = "policies.selectors.acknowledgement_blocker"
+# callable() -> {"policy_url", "obligations_url", "netiquette_url"} of the policy in force.
+PORTAL_POLICY_LINKS = "policies.selectors.obligation_links"
+
+# Named flags for templates (`can.use_queues`…), each a callable(user) -> dict[str, bool] owned by its
+# app, computed once per request: templates never combine roles themselves.
+PORTAL_TEMPLATE_FLAGS = [
+    "portal.roles.template_flags",
+    "policies.selectors.template_flags",
+    "policies.campaigns.selectors.template_flags",
+    "incidents.selectors.template_flags",
+    "portal.roster.selectors.template_flags",
 ]
 
 # Home page panels, each a callable(request) -> list of panels, owned by its app.

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
-from django.utils.module_loading import import_string
+
+from .hooks import call_each
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -12,7 +12,5 @@ class ThrottledLoginView(auth_views.LoginView):
 
 def home(request):
     """What waits for the signed-in person, gathered from each app's panels."""
-    panels = []
-    for dotted in settings.PORTAL_HOME_PANELS:
-        panels.extend(import_string(dotted)(request))
+    panels = [panel for app_panels in call_each("PORTAL_HOME_PANELS", request) for panel in app_panels]
     return render(request, "portal/home.html", {"panels": panels})

@@ -199,3 +199,14 @@ def _french_after_each_test():
 
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """`--reuse-db` on SQLite (make test): keep each worker's test database in a file under var/, so the
+    next run skips the migrations. Without the option the test databases stay in memory."""
+    db = django_settings.DATABASES["default"]
+    if request.config.getoption("reuse_db") and db["ENGINE"].endswith("sqlite3"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        (ROOT / "var").mkdir(exist_ok=True)
+        db.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / f"test-db-{worker}.sqlite3")

@@ -12,8 +12,10 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .kinds import get_kind
 from .models import Notification, NotificationPreference
@@ -180,6 +182,40 @@ def notify_many(
     return created
 
 
+def notify_people(
+    kind: str,
+    recipients: Iterable[AbstractBaseUser | int],
+    *,
+    target: models.Model | None = None,
+    actor: AbstractBaseUser | None = None,
+    exclude: Iterable[int | None] = (),
+    context: dict[str, Any] | None = None,
+    urgent: bool | None = None,
+    link: str | None = None,
+) -> int:
+    """The one way a state change tells people (docs/architecture.md, "State changes").
+
+    Each active person once; never the actor (they know what they did) and never anyone in `exclude`
+    (user ids, e.g. the person an incident concerns, who is never told of it). Rows are written in the
+    caller's transaction and delivered after commit. Returns how many people were told.
+    """
+    from django.contrib.auth import get_user_model
+
+    skipped = {pk for pk in exclude if pk is not None}
+    if actor is not None:
+        skipped.add(actor.pk)
+    wanted = [pk for pk in dict.fromkeys(r if isinstance(r, int) else r.pk for r in recipients) if pk not in skipped]
+    if not wanted:
+        return 0
+    users = get_user_model().objects.filter(is_active=True)
+    active: set[int] = set()
+    for start in range(0, len(wanted), BULK_SIZE):
+        active.update(users.filter(pk__in=wanted[start : start + BULK_SIZE]).values_list("pk", flat=True))
+    ids = [pk for pk in wanted if pk in active]
+    notify_many(kind=kind, recipients=ids, target=target, context=context, urgent=urgent, link=link)
+    return len(ids)
+
+
 def enqueue_delivery(notification_id: int) -> None:
     """Hand the row to Celery. If the broker is down the row stays pending for the sweep."""
     from .tasks import deliver_notification
@@ -218,7 +254,7 @@ def enqueue_deliveries(notification_ids: list[int]) -> None:
 def notification_mark_read(*, user: AbstractBaseUser, notification: Notification) -> Notification:
     """Mark one of the person's own notifications read (callers fetch it with `get_notification_for`)."""
     if notification.recipient_id != user.pk:
-        raise PermissionError("A person only marks their own notifications")
+        raise PermissionDenied("A person only marks their own notifications")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
@@ -238,7 +274,7 @@ def preference_set(*, user: AbstractBaseUser, reminders: str) -> NotificationPre
     Reminders already waiting for the digest are still sent with it; later ones follow the new choice.
     """
     if reminders not in NotificationPreference.Reminders.values:
-        raise ValueError(f"Unknown reminder preference {reminders!r}")
+        raise ValidationError({"reminders": _("Choisissez une façon de recevoir les rappels.")})
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"reminders": reminders}
     )

@@ -41,7 +41,8 @@ def test_org_import_section_measures_and_leaves_the_institution_as_it_was(settin
 
 
 def test_sections_not_built_yet_or_failing_are_reported():
-    assert run_section("nowhere.bench.section", io.StringIO()) == ([("section non disponible", "—")], True)
+    with pytest.raises(ImportError):
+        run_section("nowhere.bench.section", io.StringIO())
     rows, ok = run_section("tests.portal.test_bench.broken_section", io.StringIO())
     assert not ok and "RuntimeError" in rows[0][1]
     assert run_section("tests.portal.test_bench.section_with_using", io.StringIO()) == (
@@ -75,6 +76,11 @@ def test_bench_never_uses_the_configured_database(url):
         BenchDatabase("postgres://postgres@127.0.0.1:5432/portal")
 
 
+def test_bench_command_refuses_an_unknown_section():
+    with pytest.raises(CommandError, match="nowhere.bench.section"):
+        call_command("bench", "--sections", "portal.bench.org_import,nowhere.bench.section", stdout=io.StringIO())
+
+
 def test_bench_command_runs_tiny_in_its_own_database(tmp_path):
     path = tmp_path / "bench.sqlite3"
     out = io.StringIO()
@@ -89,11 +95,10 @@ def test_bench_command_runs_tiny_in_its_own_database(tmp_path):
         "--database-url",
         f"sqlite:///{path}",
         "--sections",
-        "portal.bench.org_import,nowhere.bench.section",
+        "portal.bench.org_import",
         stdout=out,
     )
     text = out.getvalue()
     assert "Section" in text and "Mesure" in text and "Valeur" in text
     assert "50 lignes, nouveaux intervenants (50 créés)" in text
-    assert "nowhere.bench.section" in text and "section non disponible" in text
     assert not Path(path).exists()  # removed at the end unless --keep

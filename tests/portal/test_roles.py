@@ -64,3 +64,16 @@ def test_only_one_direction_per_special_role(org):
         Direction.objects.create(code="DRH2", name_fr="Autre RH", role=Direction.Role.HUMAN_RESOURCES)
     Direction.objects.create(code="X1", name_fr="Autre 1", role=Direction.Role.OTHER)
     Direction.objects.create(code="X2", name_fr="Autre 2", role=Direction.Role.OTHER)
+
+
+def test_a_delegate_of_dcai_from_another_direction_acts_for_dcai(org):
+    """The people DCAI notifies (dcai_officers) are exactly the people who may act as DCAI."""
+    from portal.permissions import direction_delegate_add
+    from portal.roles import dcai_officers, forget_roles
+
+    olga = org.user("olga")
+    assert not roles_for(olga).is_dcai
+    direction_delegate_add(user=olga, direction=org.dcai)
+    forget_roles(olga)
+    assert roles_for(olga).is_dcai and not roles_for(olga).is_hr
+    assert set(dcai_officers()) == {org.user("diane"), org.user("dora"), olga}

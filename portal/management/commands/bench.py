@@ -131,6 +131,9 @@ class Command(BaseCommand):
         sections = [s.strip() for s in options["sections"].split(",") if s.strip()] or list(
             settings.PORTAL_BENCH_SECTIONS
         )
+        unknown = [dotted for dotted in sections if not _importable(dotted)]
+        if unknown:
+            raise CommandError(_("Section inconnue : %(names)s.") % {"names": ", ".join(unknown)})
         if options["child"]:
             return self.run_child(options, sections)
         return self.run_parent(options, sections)
@@ -193,3 +196,13 @@ class Command(BaseCommand):
         self.stdout.write(format_table(table))
         if failed:
             raise CommandError(_("Au moins une section a échoué."))
+
+
+def _importable(dotted: str) -> bool:
+    from django.utils.module_loading import import_string
+
+    try:
+        import_string(dotted)
+    except ImportError:
+        return False
+    return True
