@@ -18,7 +18,7 @@ class ReadOnlyMixin:
 
 class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = Event
-    fields = ["at", "kind", "actor", "from_level", "to_level", "to_status", "reason"]
+    fields = ["created_at", "kind", "actor", "from_level", "to_level", "to_status", "reason"]
     readonly_fields = fields
     extra = 0
 

@@ -7,7 +7,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from portal.notifications.kinds import register
+
+        from .checks import retention_settings
+
+        checks.register(retention_settings)
 
         register("incidents.declared", _("Déclaration reçue"))
         register("incidents.routed", _("Incident à traiter"))

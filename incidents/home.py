@@ -3,9 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import roles_for
-
-from .selectors import can_use_queues, declarations_of, institution_counts, queue_counts
+from .selectors import can_use_queues, declarations_of, institution_counts, queue_counts, sees_institution_counts
 
 
 def panels(request) -> list[dict]:
@@ -36,7 +34,7 @@ def panels(request) -> list[dict]:
                 "overdue_url": reverse("incidents:queue", args=["en-retard"]),
             }
         )
-    elif roles_for(user).is_hr:
+    elif sees_institution_counts(user):
         result.append(
             {
                 "title": _("Incidents dans l'établissement"),

@@ -1,5 +1,5 @@
 """Retention: the configured, logged job that is the only way anything leaves the incidents app
-(DESIGN "Incident workflow" 9: nothing is ever hard-deleted by a user).
+(docs/rules.md: nothing is ever hard-deleted by a user).
 
 Two rules, applied daily by the task `incidents.apply_retention` and by `manage.py apply_retention`:
 
@@ -19,6 +19,11 @@ Every action writes a RetentionLog row (with counts) and the purge an event on t
 timeline; each run writes a summary row. A second run finds nothing more to do (idempotent); two
 runs at once are safe (each incident is locked, and a purged incident has exactly one purge row).
 A dry run computes the same counts and writes nothing, neither rows nor files.
+
+Both periods come from the settings, read at call time by `retention_periods`, which refuses a period
+shorter than the law or the register allows (ImproperlyConfigured); a system check (incidents.checks)
+calls it so that a bad value stops `manage.py check` and the server at startup. Dates move by whole
+years with `portal.dates.add_years` (29 February becomes 28 February).
 """
 
 from __future__ import annotations
@@ -27,11 +32,16 @@ import logging
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.dates import add_years
+from portal.workflow import record_event
 
 from .evidence import private_path
 from .models import (
@@ -45,27 +55,54 @@ from .models import (
     RetentionLog,
     Takedown,
 )
-from .models.register import register_retention_years
+from .models.register import MINIMUM_RETENTION_YEARS
 
 logger = logging.getLogger("incidents.retention")
 
 PURGED_TEXT = "[Épuré : délai de conservation échu]"
 PURGED_FILE_NAME = "fichier-epure"
-DEFAULT_INCIDENT_RETENTION_YEARS = 7
 
 
-def incident_retention_years() -> int:
-    """Years after closure before an incident is purged; never fewer than the register keeps entries."""
-    configured = int(getattr(settings, "INCIDENT_RETENTION_YEARS", DEFAULT_INCIDENT_RETENTION_YEARS))
-    return max(configured, register_retention_years())
+class RetentionPeriods(NamedTuple):
+    register_years: int
+    incident_years: int
 
 
-def years_before(day: date, years: int) -> date:
-    """Same day `years` earlier; 29 February becomes 28 February (an earlier cutoff purges later)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return date(day.year - years, 2, 28)
+def retention_periods() -> RetentionPeriods:
+    """The two periods, from the settings read now; a period the rules forbid is refused, never adjusted.
+
+    Register entries: REGISTER_RETENTION_YEARS after the incident became known, at least five (Quebec
+    privacy law). Closed incidents: INCIDENT_RETENTION_YEARS after closure, never fewer than the register
+    keeps its entries (docs/rules.md).
+    """
+    register_years = _whole_years("REGISTER_RETENTION_YEARS")
+    incident_years = _whole_years("INCIDENT_RETENTION_YEARS")
+    if register_years < MINIMUM_RETENTION_YEARS:
+        raise ImproperlyConfigured(
+            f"REGISTER_RETENTION_YEARS is {register_years}: the confidentiality-incident register is kept "
+            f"at least {MINIMUM_RETENTION_YEARS} years (Quebec privacy law). Set it to "
+            f"{MINIMUM_RETENTION_YEARS} or more."
+        )
+    if incident_years < register_years:
+        raise ImproperlyConfigured(
+            f"INCIDENT_RETENTION_YEARS is {incident_years}, shorter than REGISTER_RETENTION_YEARS "
+            f"({register_years}): closed incidents are kept at least as long as their register entries. "
+            f"Set it to {register_years} or more."
+        )
+    return RetentionPeriods(register_years, incident_years)
+
+
+def _whole_years(name: str) -> int:
+    value = getattr(settings, name, None)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ImproperlyConfigured(f"{name} must be a whole number of years, not {value!r}.")
+    return value
+
+
+def register_keep_until(entry: RegisterEntry) -> date:
+    """The date an entry is kept through: REGISTER_RETENTION_YEARS after the institution learned of the
+    incident (the end of the knowledge period when one is given). From 29 February, 28 February."""
+    return add_years(entry.known_on, retention_periods().register_years)
 
 
 @dataclass
@@ -108,7 +145,7 @@ def _delete_entry(pk: int, report: RetentionReport) -> None:
         if entry is None:  # another run took it
             return
         # Never before the keep-until date: the stored one and the one today's setting gives.
-        if entry.keep_until >= report.today or entry.compute_keep_until() >= report.today:
+        if entry.keep_until >= report.today or register_keep_until(entry) >= report.today:
             return
         history = entry.events.count()
         reference = entry.reference
@@ -139,7 +176,7 @@ def _delete_entry(pk: int, report: RetentionReport) -> None:
 
 
 def _closure_cutoff(today: date, years: int) -> datetime:
-    return timezone.make_aware(datetime.combine(years_before(today, years), time.min))
+    return timezone.make_aware(datetime.combine(add_years(today, -years), time.min))
 
 
 def _incidents_due(today: date, years: int):
@@ -215,15 +252,16 @@ def _purge_incident(pk: int, report: RetentionReport) -> None:
         if not report.dry_run:
             if changed:
                 incident.save(update_fields=[*changed, "updated_at"])
-            Event.objects.create(
-                incident=incident,
-                kind=Event.Kind.RETENTION_PURGED,
-                from_level=incident.level,
-                from_status=incident.status,
-                to_level=incident.level,
-                to_status=incident.status,
+            record_event(
+                incident,
+                actor=None,
+                before=incident.status,
+                after=incident.status,
                 note=_("%(files)d fichier(s) effacé(s), %(texts)d texte(s) épuré(s)")
                 % {"files": files, "texts": texts},
+                kind=Event.Kind.RETENTION_PURGED,
+                from_level=incident.level,
+                to_level=incident.level,
             )
             RetentionLog.objects.create(
                 run=report.run,
@@ -250,12 +288,16 @@ def _purge_incident(pk: int, report: RetentionReport) -> None:
 
 
 def retention_apply(*, dry_run: bool = False, today: date | None = None) -> RetentionReport:
-    """Apply both rules once (DESIGN workflow 9; register: at least five years, Quebec privacy law)."""
+    """Apply both rules once (docs/rules.md; register: at least five years, Quebec privacy law).
+
+    A retention period the rules forbid stops the run before anything is touched (ImproperlyConfigured).
+    """
+    periods = retention_periods()
     report = RetentionReport(
         dry_run=dry_run,
         today=today or timezone.localdate(),
-        register_years=register_retention_years(),
-        incident_years=incident_retention_years(),
+        register_years=periods.register_years,
+        incident_years=periods.incident_years,
     )
     entry_ids = list(_expired_entries(report.today).values_list("pk", flat=True))
     for pk in entry_ids:

@@ -1,29 +1,28 @@
-"""Where an incident goes: the one place for routing rules (§6.3, §7.4, §7.6; DESIGN workflow 2, 6, 7).
+"""Where an incident goes: the one place for routing rules (§6.3, §7.4, §7.6; docs/rules.md).
 
-- Normal route: the declarer's manager.
-- No active manager, or the manager is the person concerned: the direction.
+- Normal route: the declarer's manager (§7.6).
+- No active manager, or the manager is the person concerned: the direction (§7.4).
 - The direction is headed by the person concerned, has nobody to act for it, is DCAI itself, or is
-  unknown: DCAI.
+  unknown: DCAI (§7.3).
 - The declarer may ask for the direction or DCAI directly (with a reason).
 - An authorized user's report of suspicious content (§6.3) goes straight to DCAI.
 - A direction never closes: it informs DCAI (§7.4), so after the direction comes DCAI.
+
+Who handles an incident once it is at a level is `incidents.rules` (`handlers_for`).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
 
 from portal.models import Direction, StaffProfile
-from portal.roles import dcai_officers, direction_leads
+from portal.roles import direction_leads
+from portal.roster.selectors import is_authorized_user
 
 from .models import Incident
 
-logger = logging.getLogger(__name__)
 Level = Incident.Level
 
 
@@ -36,11 +35,7 @@ class Route:
 
 
 def declarer_is_authorized_user(user: AbstractBaseUser) -> bool:
-    """§6.3: is this person an active authorized user? Asked of the roster, when it is installed."""
-    try:
-        from portal.roster.selectors import is_authorized_user
-    except ImportError:
-        return False
+    """§6.3: is this person an active authorized user? (the roster answers)."""
     return bool(is_authorized_user(user))
 
 
@@ -51,12 +46,17 @@ def target_direction(*, declarer_profile: StaffProfile | None, concerned_staff: 
     return declarer_profile.direction if declarer_profile else None
 
 
+def head_is_concerned(direction: Direction | None, concerned_staff: StaffProfile | None) -> bool:
+    """The direction is headed by the person concerned: the incident goes to DCAI (docs/rules.md)."""
+    return concerned_staff is not None and direction is not None and direction.head_id == concerned_staff.user_id
+
+
 def _direction_route(direction: Direction | None, concerned_staff: StaffProfile | None, why: str) -> Route:
     if direction is None:
         return Route(Level.DCAI, why="no_direction")
     if direction.role == Direction.Role.COMMUNICATIONS:
         return Route(Level.DCAI, why="direction_is_dcai")
-    if concerned_staff is not None and direction.head_id == concerned_staff.user_id:
+    if head_is_concerned(direction, concerned_staff):
         return Route(Level.DCAI, why="head_concerned")
     leads = direction_leads(direction)
     if concerned_staff is not None:
@@ -73,12 +73,14 @@ def initial_route(
     route_choice: str,
     concerned_staff: StaffProfile | None,
 ) -> Route:
+    """§7.7: where a new declaration goes (the module docstring lists the rules, in their order)."""
     direction = target_direction(declarer_profile=declarer_profile, concerned_staff=concerned_staff)
     if declarer_is_authorized_user(declarer):
         return Route(Level.DCAI, why="authorized_user")
     if route_choice == Incident.RouteChoice.DCAI:
         return Route(Level.DCAI, why="declarer_choice")
-    if concerned_staff is not None and direction is not None and direction.head_id == concerned_staff.user_id:
+    # Whatever the declarer asked for below DCAI, and before the manager: the direction's own line.
+    if head_is_concerned(direction, concerned_staff):
         return Route(Level.DCAI, why="head_concerned")
     if route_choice == Incident.RouteChoice.DIRECTION:
         return _direction_route(direction, concerned_staff, "declarer_choice")
@@ -97,20 +99,3 @@ def next_route(incident: Incident) -> Route | None:
     if incident.level == Level.DIRECTION:
         return Route(Level.DCAI, why="escalated")
     return None
-
-
-def handlers_for(incident: Incident, level: str | None = None) -> QuerySet:
-    """Active users who act at the incident's level (or `level`), never the person concerned."""
-    User = get_user_model()
-    level = level or incident.level
-    if level == Level.MANAGER and incident.assigned_manager_id:
-        users = User.objects.filter(profile=incident.assigned_manager_id, is_active=True)
-    elif level == Level.DIRECTION and incident.assigned_direction_id:
-        users = direction_leads(incident.assigned_direction)
-    elif level == Level.DCAI:
-        users = dcai_officers()
-    else:
-        users = User.objects.none()
-    if incident.concerned_staff_id:
-        users = users.exclude(profile=incident.concerned_staff_id)
-    return users

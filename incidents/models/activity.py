@@ -1,6 +1,7 @@
 """What happens to an incident: events, messages, notes, measures, takedowns, evidence, access log.
 
-Nothing here is ever deleted by a user (DESIGN "Incident workflow" 9): rows only accumulate.
+Nothing here is ever deleted by a user: rows only accumulate, and only the retention job
+(`incidents.retention`) purges their text (docs/rules.md).
 """
 
 from django.conf import settings
@@ -9,10 +10,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.workflow import EventBase
+
 from .incident import Incident
 
 
-class Event(models.Model):
+class Event(EventBase):
+    """One step in the life of an incident (`incidents.rules.INCIDENT_WORKFLOW`): the status before and
+    after (from `EventBase`), the level before and after, why the routing chose it, and whether the
+    declarer sees the step on their page."""
+
     class Reason(models.TextChoices):
         """Why the routing rules chose a level (incidents.routing)."""
 
@@ -53,35 +60,18 @@ class Event(models.Model):
         RETENTION_PURGED = "retention_purged", _("Textes et preuves épurés (délai de conservation échu)")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("le"), auto_now_add=True)
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     from_level = models.CharField(
         _("niveau avant"), max_length=10, choices=Incident.Level.choices, blank=True
     )
-    from_status = models.CharField(
-        _("statut avant"), max_length=20, choices=Incident.Status.choices, blank=True
-    )
     to_level = models.CharField(_("niveau après"), max_length=10, choices=Incident.Level.choices, blank=True)
-    to_status = models.CharField(
-        _("statut après"), max_length=20, choices=Incident.Status.choices, blank=True
-    )
-    note = models.TextField(_("note"), blank=True)
     reason = models.CharField(_("motif d'acheminement"), max_length=30, choices=Reason.choices, blank=True)
     visible_to_declarer = models.BooleanField(_("visible par le déclarant"), default=False)
 
-    class Meta:
+    class Meta(EventBase.Meta):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["incident", "at"], name="event_incident_at")]
+        indexes = [models.Index(fields=["incident", "created_at"], name="event_incident_created_at")]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind}"

@@ -1,10 +1,11 @@
-"""The confidentiality-incident register (Quebec privacy law; DESIGN "Confidentiality-incident register").
+"""The confidentiality-incident register (§7.3 with Quebec privacy law; docs/rules.md).
 
 One entry per incident, kept by DCAI (§7.3). Health information held by a health body follows the
 regulation under the health-information act (R-22.1, r. 1, art. 15); other personal information (staff
 data) follows the public-bodies regulation (A-2.1, r. 3.1, art. 7), which asks for the same items
 without the notice to the minister. An entry is kept at least five years after the date the
-institution learned of the incident (`keep_until`, computed by the services, never shorter).
+institution learned of the incident (`keep_until`, computed by `incidents.retention.register_keep_until`,
+never shorter).
 
 The rules on the items live in `RegisterEntry.clean()` so the form and the services check the same
 thing; the invariants that do not depend on today's date are also database constraints.
@@ -18,54 +19,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.http import Http404
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import AddYears
+from portal.workflow import EventBase
+
 from .incident import Incident
 
+# Quebec privacy law: an entry is kept at least five years after the institution learned of the
+# incident. The setting REGISTER_RETENTION_YEARS may ask for more, never less (incidents.retention).
 MINIMUM_RETENTION_YEARS = 5
-
-
-def register_retention_years() -> int:
-    """Years an entry is kept after the incident became known: the setting, never fewer than five."""
-    return max(MINIMUM_RETENTION_YEARS, int(getattr(settings, "REGISTER_RETENTION_YEARS", 0) or 0))
-
-
-def add_years(day: date, years: int) -> date:
-    """Same day `years` later; 29 February becomes 1 March (later, never earlier, than due)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
-
-
-class RegisterEntryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RegisterEntryQuerySet:
-        """DCAI keeps the register (§7.3): everyone else sees nothing. A DCAI officer named as
-        concerned by an incident never sees it (DESIGN workflow 7), nor its entry."""
-        from portal.roles import roles_for
-
-        roles = roles_for(user)
-        if not roles.is_dcai:
-            return self.none()
-        if roles.profile_id:
-            return self.exclude(incident__concerned_staff_id=roles.profile_id)
-        return self
-
-    def get_for(self, user, pk) -> RegisterEntry:
-        """The entry if this person may see it, else 404 (its existence is not revealed)."""
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            raise Http404 from None
-        entry = (
-            self.visible_to(user).select_related("incident", "created_by", "updated_by").filter(pk=pk).first()
-        )
-        if entry is None:
-            raise Http404
-        return entry
 
 
 class RegisterEntry(models.Model):
@@ -140,8 +106,6 @@ class RegisterEntry(models.Model):
     )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    objects = RegisterEntryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("inscription au registre des incidents de confidentialité")
         verbose_name_plural = _("registre des incidents de confidentialité")
@@ -188,6 +152,12 @@ class RegisterEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(keep_until__gte=F("learned_start")), name="register_keep_after_learned"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    keep_until__gte=AddYears(Coalesce("learned_end", "learned_start"), MINIMUM_RETENTION_YEARS)
+                ),
+                name="register_kept_five_years",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,11 +175,9 @@ class RegisterEntry(models.Model):
         """The date the retention runs from: the end of the knowledge period when one is given."""
         return self.learned_end or self.learned_start
 
-    def compute_keep_until(self) -> date:
-        return add_years(self.known_on, register_retention_years())
-
     def clean(self) -> None:
-        """Every rule on the eight items, with a message tied to the field (one place, DESIGN)."""
+        """Every rule on the eight items, with a message tied to the field: the one place the form and the
+        services check them (R-22.1, r. 1, art. 15; A-2.1, r. 3.1, art. 7)."""
         errors: dict[str, list] = {}
 
         def add(field: str, message) -> None:
@@ -280,32 +248,30 @@ class RegisterEntry(models.Model):
             raise ValidationError(errors)
 
 
-class RegisterEvent(models.Model):
-    """History of an entry: who, when, what changed. Free-text items are named, not copied."""
+class RegisterEvent(EventBase):
+    """History of an entry: who, when, what changed. Free-text items are named, not copied.
+
+    An entry has no status: `from_status` and `to_status` (from `EventBase`) stay blank.
+    """
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Inscription au registre")
         UPDATED = "updated", _("Modification")
 
-    entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="events")
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("le"), auto_now_add=True)
     changes = models.JSONField(_("changements"), default=list, blank=True)
 
-    class Meta:
+    class Meta(EventBase.Meta):
         verbose_name = _("historique du registre")
         verbose_name_plural = _("historique du registre")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.kind}"
 
 
 class RetentionLog(models.Model):
-    """One row per action of the retention job (DESIGN workflow 9), and one summary row per run.
+    """One row per action of the retention job (`incidents.retention`), and one summary row per run.
 
     The references are copied because a register entry whose keep-until date passed no longer exists.
     """

@@ -1,6 +1,7 @@
-"""Writes about incidents: each state change is one function (STYLE "Writes, reads and rules")."""
+"""Writes about incidents: each state change is one function (docs/architecture.md, "State changes")."""
 
 from ._common import IncidentActionError
+from .access import access_log_record
 from .declare import incident_declare
 from .handling import (
     incident_add_note,
@@ -15,10 +16,11 @@ from .handling import (
 )
 from .overdue import incidents_escalate_overdue
 from .register import register_entry_create, register_entry_update
-from .sharing import incident_share, incident_unshare, shared_with
+from .sharing import incident_share, incident_unshare
 
 __all__ = [
     "IncidentActionError",
+    "access_log_record",
     "incident_add_note",
     "incident_answer_information",
     "incident_close",
@@ -34,5 +36,4 @@ __all__ = [
     "incidents_escalate_overdue",
     "register_entry_create",
     "register_entry_update",
-    "shared_with",
 ]

@@ -1,4 +1,13 @@
-"""Shared steps of every incident state change: lock, check, record, notify."""
+"""Shared steps of every incident state change: lock, check, record, notify (docs/architecture.md).
+
+- `portal.workflow.lock` the row, then `require` the action: the same answer the page used to show the button
+  (`incidents.selectors.available_actions`: the status map and who may act), asked again on the
+  locked row because the page may be out of date. Not offered: 403.
+- `change` moves the incident by an action of `incidents.rules.INCIDENT_WORKFLOW` and writes the event
+  row (`portal.workflow.transition`), with the level before and after; `log` writes an event that
+  changes no status.
+- `notify_about` is the one way an incident tells people anything: never the person concerned.
+"""
 
 from __future__ import annotations
 
@@ -9,83 +18,113 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from portal.notifications.services import notify
+from portal.notifications.services import notify_people
+from portal.workflow import record_event, transition
 
 from ..deadlines import deadline_for
 from ..models import Event, Incident
-from ..routing import Route, handlers_for
+from ..routing import Route
+from ..rules import INCIDENT_WORKFLOW, handlers_for
 from ..selectors import available_actions
 
 Level = Incident.Level
-Status = Incident.Status
 
 
 class IncidentActionError(ValidationError):
     """The action is not possible in the incident's present state (a clear message, nothing changed)."""
 
 
-def lock(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().get(pk=incident.pk)
-
-
 def require(actor: AbstractBaseUser, incident: Incident, action: str) -> None:
-    """Re-check on the locked row: the page the actor saw may be out of date."""
+    """Re-check on the locked row what the page offered: the page the actor saw may be out of date."""
     if action not in available_actions(actor, incident):
         raise PermissionDenied(action)
 
 
-def record(
+def change(
+    incident: Incident,
+    *,
+    action: str,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    from_level: str | None = None,
+    note: str = "",
+    reason: str = "",
+    visible_to_declarer: bool = False,
+    update_fields: Iterable[str] | None = None,
+) -> Event:
+    """Move a locked incident by `action` (the status map decides the new status), save it and write
+    the event row. `from_level` is the level before, when the caller already moved the incident."""
+    return transition(
+        incident,
+        workflow=INCIDENT_WORKFLOW,
+        action=action,
+        actor=actor,
+        note=note,
+        update_fields=update_fields,
+        event={
+            "kind": kind,
+            "from_level": incident.level if from_level is None else from_level,
+            "to_level": incident.level,
+            "reason": reason,
+            "visible_to_declarer": visible_to_declarer,
+        },
+    )
+
+
+def log(
     incident: Incident,
     *,
     kind: str,
     actor: AbstractBaseUser | None,
-    before: tuple[str, str] | None = None,
     note: str = "",
     reason: str = "",
     visible_to_declarer: bool = False,
+    new: bool = False,
 ) -> Event:
-    from_level, from_status = before or (incident.level, incident.status)
-    return Event.objects.create(
-        incident=incident,
+    """An event that leaves the status and the level as they are; `new`: the first events of a
+    declaration, which come from nothing."""
+    return record_event(
+        incident,
         actor=actor,
-        kind=kind,
-        from_level=from_level,
-        from_status=from_status,
-        to_level=incident.level,
-        to_status=incident.status,
+        before="" if new else incident.status,
+        after=incident.status,
         note=note,
+        kind=kind,
+        from_level="" if new else incident.level,
+        to_level=incident.level,
         reason=reason,
         visible_to_declarer=visible_to_declarer,
     )
 
 
-def tell(
-    kind: str,
-    recipients: Iterable[AbstractBaseUser] | QuerySet,
+def concerned_user_id(incident: Incident) -> int | None:
+    if not incident.concerned_staff_id:
+        return None
+    return incident.concerned_staff.user_id
+
+
+def notify_about(
     incident: Incident,
+    kind: str,
+    recipients: Iterable[AbstractBaseUser | int] | QuerySet,
     *,
     actor: AbstractBaseUser | None = None,
     context: dict | None = None,
     urgent: bool | None = None,
 ) -> int:
-    """Notify each person once; never the person concerned (§ DESIGN 7), never the actor themself.
+    """Tell each active person once; never the person concerned (docs/rules.md), never the actor.
 
     The context carries codes and dates only: never the incident's text or anyone's name.
     """
-    excluded: set[int] = set()
-    if actor is not None:
-        excluded.add(actor.pk)
-    if incident.concerned_staff_id:
-        excluded.add(incident.concerned_staff.user_id)
-    sent = 0
-    seen: set[int] = set()
-    for user in recipients:
-        if user.pk in excluded or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        notify(kind=kind, recipient=user, target=incident, context=context or {}, urgent=urgent)
-        sent += 1
-    return sent
+    return notify_people(
+        kind,
+        recipients,
+        target=incident,
+        actor=actor,
+        exclude=[concerned_user_id(incident)],
+        context=context or {},
+        urgent=urgent,
+    )
 
 
 def level_context(incident: Incident) -> dict:
@@ -95,10 +134,24 @@ def level_context(incident: Incident) -> dict:
     return context
 
 
+# Fields a move to another level changes, besides the status.
+MOVE_FIELDS = (
+    "level",
+    "assigned_manager",
+    "assigned_direction",
+    "deadline_at",
+    "overdue_notified_at",
+    "taken_in_charge_by",
+    "taken_in_charge_at",
+)
+
+
 def move_to(incident: Incident, route: Route, now: datetime) -> None:
-    """Put the incident at a new level with that level's deadline; a new handler takes it in charge."""
+    """Put the incident at a new level with that level's deadline; a new handler takes it in charge.
+
+    The status (back to "to take in charge") is the status map's (`escalate`), set by `change`.
+    """
     incident.level = route.level
-    incident.status = Status.OPEN
     if route.level == Level.MANAGER:
         incident.assigned_manager = route.manager
     if route.level == Level.DIRECTION:
@@ -110,13 +163,14 @@ def move_to(incident: Incident, route: Route, now: datetime) -> None:
 
 
 def notify_routed(incident: Incident, *, actor: AbstractBaseUser | None, overdue: bool = False) -> None:
+    """§7.6, §7.4, §7.3: the people handling the incident at its new level are told (urgent ones urgently)."""
     context = level_context(incident)
     if overdue:
         context["overdue"] = True
-    tell(
+    notify_about(
+        incident,
         "incidents.routed",
         handlers_for(incident),
-        incident,
         actor=actor,
         context=context,
         urgent=True if incident.urgent else None,

@@ -15,7 +15,7 @@ from portal.roles import dcai_officers, roles_for
 from ..evidence import CleanFile, remove_private, write_private
 from ..models import Event, Evidence, Incident, ReferenceCounter
 from ..routing import initial_route
-from ._common import IncidentActionError, Level, move_to, notify_routed, record, tell
+from ._common import IncidentActionError, Level, log, move_to, notify_about, notify_routed
 
 
 def allocate_reference(year: int) -> str:
@@ -65,9 +65,10 @@ def incident_declare(
     confidential_declarer: bool = False,
     evidence: list[CleanFile] | None = None,
 ) -> Incident:
-    """Record a declaration and send it where §7.6 / §7.4 / §6.3 say it goes.
+    """§7.7: record a declaration and send it where §7.6 / §7.4 / §6.3 say it goes (incidents.routing).
 
-    Patient-information cases (§6.1) alert DCAI at once, marked urgent, whatever the route.
+    Patient-information cases (§6.1) alert DCAI at once, marked urgent, whatever the route. The new
+    incident starts "to take in charge" (`incidents.rules.INCIDENT_WORKFLOW`).
     """
     now = timezone.now()
     profile = roles_for(declarer).profile
@@ -117,26 +118,25 @@ def incident_declare(
             )
             move_to(incident, route, now)
             incident.save()
-            record(
-                incident, kind=Event.Kind.DECLARED, actor=declarer, before=("", ""), visible_to_declarer=True
-            )
-            record(
+            log(incident, kind=Event.Kind.DECLARED, actor=declarer, visible_to_declarer=True, new=True)
+            log(
                 incident,
                 kind=Event.Kind.ROUTED,
                 actor=None,
-                before=("", ""),
                 reason=route.why,
                 visible_to_declarer=True,
+                new=True,
             )
             if evidence:
                 attach_evidence(incident, evidence, actor=declarer, written=written)
-            tell("incidents.declared", [declarer], incident, context={"level": incident.level})
+            # The declarer's own receipt: the one notification that goes to the person who acted.
+            notify_about(incident, "incidents.declared", [declarer], context={"level": incident.level})
             if urgent:
-                record(incident, kind=Event.Kind.URGENT_ALERT, actor=None)
-                tell(
+                log(incident, kind=Event.Kind.URGENT_ALERT, actor=None)
+                notify_about(
+                    incident,
                     "incidents.urgent_patient_info",
                     dcai_officers(),
-                    incident,
                     actor=declarer,
                     context={"level": incident.level},
                     urgent=True,

@@ -1,7 +1,8 @@
 """Handling an incident at its level: manager (§7.6), direction (§7.4), DCAI (§7.3).
 
-Each function locks the incident, re-checks that the actor may act now, writes the change and an
-event row, and queues notifications, in one transaction.
+Each function locks the incident, re-checks that the actor may act now (`require`: the status map of
+`incidents.rules` and who may act), writes the change and an event row, and writes its notifications,
+in one transaction.
 """
 
 from __future__ import annotations
@@ -14,21 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import dcai_officers, direction_leads
+from portal.workflow import lock
 
+from .. import rules
 from ..evidence import CleanFile, remove_private
 from ..models import Event, Incident, InternalNote, Measure, Message, Takedown
-from ..routing import handlers_for, next_route
+from ..routing import next_route
+from ..rules import handlers_for
 from ._common import (
+    MOVE_FIELDS,
     IncidentActionError,
     Level,
-    Status,
+    change,
     level_context,
-    lock,
+    log,
     move_to,
+    notify_about,
     notify_routed,
-    record,
     require,
-    tell,
 )
 from .declare import attach_evidence
 
@@ -37,21 +41,19 @@ def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> I
     """The handler at the current level takes the incident in charge (§7.6 assess; §7.4 evaluate)."""
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "take_in_charge")
-        before = (incident.level, incident.status)
-        incident.status = Status.IN_PROGRESS
+        require(actor, incident, rules.TAKE_IN_CHARGE)
         incident.taken_in_charge_by = actor
         incident.taken_in_charge_at = timezone.now()
-        incident.save()
-        record(
-            incident, kind=Event.Kind.TAKEN_IN_CHARGE, actor=actor, before=before, visible_to_declarer=True
-        )
-        tell(
-            "incidents.status_changed",
-            [incident.declarer],
+        change(
             incident,
+            action=rules.TAKE_IN_CHARGE,
+            kind=Event.Kind.TAKEN_IN_CHARGE,
             actor=actor,
-            context=level_context(incident),
+            visible_to_declarer=True,
+            update_fields=["taken_in_charge_by", "taken_in_charge_at"],
+        )
+        notify_about(
+            incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=level_context(incident)
         )
     return incident
 
@@ -63,28 +65,27 @@ def incident_request_information(*, incident: Incident, actor: AbstractBaseUser,
         raise IncidentActionError(_("Écrivez votre question au déclarant."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "request_information")
-        before = (incident.level, incident.status)
+        require(actor, incident, rules.REQUEST_INFORMATION)
         message = Message.objects.create(
             incident=incident, kind=Message.Kind.REQUEST, author=actor, level=incident.level, body=question
         )
-        incident.status = Status.AWAITING_DECLARER
-        incident.save()
-        record(
+        change(
             incident,
+            action=rules.REQUEST_INFORMATION,
             kind=Event.Kind.INFORMATION_REQUESTED,
             actor=actor,
-            before=before,
             visible_to_declarer=True,
+            update_fields=(),
         )
-        tell("incidents.information_requested", [incident.declarer], incident, actor=actor)
+        notify_about(incident, "incidents.information_requested", [incident.declarer_id], actor=actor)
     return message
 
 
 def incident_answer_information(
     *, incident: Incident, actor: AbstractBaseUser, answer: str, evidence: list[CleanFile] | None = None
 ) -> Message:
-    """The declarer answers a request; the handlers of the current level are told."""
+    """§7.7: the declarer answers a request; the handlers of the current level are told. The incident
+    goes back to the level: to take in charge, or to the person who had taken it in charge."""
     answer = answer.strip()
     if not answer:
         raise IncidentActionError(_("Écrivez votre réponse."))
@@ -92,8 +93,7 @@ def incident_answer_information(
     try:
         with transaction.atomic():
             incident = lock(incident)
-            require(actor, incident, "answer_information")
-            before = (incident.level, incident.status)
+            require(actor, incident, rules.ANSWER_INFORMATION)
             now = timezone.now()
             incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(
                 answered_at=now
@@ -101,26 +101,24 @@ def incident_answer_information(
             message = Message.objects.create(
                 incident=incident, kind=Message.Kind.ANSWER, author=actor, level=incident.level, body=answer
             )
-            if incident.status == Status.AWAITING_DECLARER:
-                incident.status = Status.IN_PROGRESS if incident.taken_in_charge_by_id else Status.OPEN
-                incident.save()
-            record(
+            change(
                 incident,
+                action=rules.answer_move(incident),
                 kind=Event.Kind.INFORMATION_PROVIDED,
                 actor=actor,
-                before=before,
                 visible_to_declarer=True,
+                update_fields=(),
             )
             if evidence:
                 attach_evidence(incident, evidence, actor=actor, written=written)
-                record(
+                log(
                     incident,
                     kind=Event.Kind.EVIDENCE_ADDED,
                     actor=actor,
                     visible_to_declarer=True,
                     note=str(len(evidence)),
                 )
-            tell("incidents.information_provided", handlers_for(incident), incident, actor=actor)
+            notify_about(incident, "incidents.information_provided", handlers_for(incident), actor=actor)
     except Exception:
         remove_private(written)
         raise
@@ -128,15 +126,17 @@ def incident_answer_information(
 
 
 def incident_add_note(*, incident: Incident, actor: AbstractBaseUser, body: str) -> InternalNote:
-    """An internal note: handlers only, never the declarer (DESIGN workflow 8). Nobody is notified."""
+    """An internal note: handlers only, never the declarer (docs/rules.md). Nobody is notified.
+
+    The handler at the level, or DCAI, which follows every incident (§7.3)."""
     body = body.strip()
     if not body:
         raise IncidentActionError(_("La note est vide."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "add_note")
+        require(actor, incident, rules.ADD_NOTE)
         note = InternalNote.objects.create(incident=incident, author=actor, level=incident.level, body=body)
-        record(incident, kind=Event.Kind.NOTE_ADDED, actor=actor)
+        log(incident, kind=Event.Kind.NOTE_ADDED, actor=actor)
     return note
 
 
@@ -158,7 +158,7 @@ def incident_record_measure(
         raise IncidentActionError(_("La date de décision ne peut pas être dans le futur."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "record_measure")
+        require(actor, incident, rules.RECORD_MEASURE)
         measure = Measure.objects.create(
             incident=incident,
             kind=kind,
@@ -168,7 +168,7 @@ def incident_record_measure(
             level=incident.level,
             recorded_by=actor,
         )
-        record(incident, kind=Event.Kind.MEASURE_RECORDED, actor=actor, note=measure.get_kind_display())
+        log(incident, kind=Event.Kind.MEASURE_RECORDED, actor=actor, note=measure.get_kind_display())
     return measure
 
 
@@ -182,29 +182,26 @@ def incident_escalate(*, incident: Incident, actor: AbstractBaseUser, assessment
         raise IncidentActionError(_("Joignez votre évaluation de la situation."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "escalate")
+        require(actor, incident, rules.ESCALATE)
         route = next_route(incident)
         if route is None:  # pragma: no cover - "escalate" is only offered below DCAI
             raise IncidentActionError(_("Cet incident est déjà au dernier niveau."))
-        before = (incident.level, incident.status)
+        from_level = incident.level
         move_to(incident, route, timezone.now())
-        incident.save()
-        record(
+        change(
             incident,
+            action=rules.ESCALATE,
             kind=Event.Kind.ESCALATED,
             actor=actor,
-            before=before,
+            from_level=from_level,
             note=assessment,
             reason=route.why,
             visible_to_declarer=True,
+            update_fields=MOVE_FIELDS,
         )
         notify_routed(incident, actor=actor)
-        tell(
-            "incidents.status_changed",
-            [incident.declarer],
-            incident,
-            actor=actor,
-            context=level_context(incident),
+        notify_about(
+            incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=level_context(incident)
         )
     return incident
 
@@ -240,17 +237,15 @@ def incident_close(
         raise IncidentActionError(_("Expliquez pourquoi l'incident est non fondé."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "close")
+        require(actor, incident, rules.CLOSE)
         if incident.level == Level.MANAGER:
             if outcome != Incident.Outcome.UNFOUNDED:
                 raise IncidentActionError(
                     _("Un gestionnaire ferme seulement un incident non fondé ; sinon, informez la direction.")
                 )
             takedown_requested = reply_published = False
-        before = (incident.level, incident.status)
         closed_at_level = incident.level
         incident.level = Level.CLOSED
-        incident.status = Status.CLOSED
         incident.outcome = outcome
         incident.closure_reason = reason
         incident.takedown_requested = bool(takedown_requested) or incident.takedown_requested
@@ -259,21 +254,22 @@ def incident_close(
         incident.closed_by = actor
         incident.closed_at_level = closed_at_level
         incident.deadline_at = None
-        incident.save()
-        record(
+        change(
             incident,
+            action=rules.CLOSE,
             kind=Event.Kind.CLOSED,
             actor=actor,
-            before=before,
+            from_level=closed_at_level,
             note=reason,
             visible_to_declarer=True,
+            update_fields=None,
         )
         context = {"outcome": outcome, "level": closed_at_level}
-        tell("incidents.status_changed", [incident.declarer], incident, actor=actor, context=context)
+        notify_about(incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=context)
         if closed_at_level == Level.MANAGER:
-            tell("incidents.closed_by_manager", dcai_officers(), incident, actor=actor, context=context)
+            notify_about(incident, "incidents.closed_by_manager", dcai_officers(), actor=actor, context=context)
         else:
-            tell("incidents.closed", _earlier_handlers(incident), incident, actor=actor, context=context)
+            notify_about(incident, "incidents.closed", _earlier_handlers(incident), actor=actor, context=context)
     return incident
 
 
@@ -292,7 +288,7 @@ def incident_record_takedown(
         raise IncidentActionError(_("La date de la demande ne peut pas être dans le futur."))
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "record_takedown")
+        require(actor, incident, rules.RECORD_TAKEDOWN)
         takedown = Takedown.objects.create(
             incident=incident,
             requested_to=requested_to,
@@ -302,22 +298,17 @@ def incident_record_takedown(
         )
         incident.takedown_requested = True
         incident.save(update_fields=["takedown_requested", "updated_at"])
-        record(
-            incident,
-            kind=Event.Kind.TAKEDOWN_REQUESTED,
-            actor=actor,
-            note=takedown.get_requested_to_display(),
-        )
+        log(incident, kind=Event.Kind.TAKEDOWN_REQUESTED, actor=actor, note=takedown.get_requested_to_display())
     return takedown
 
 
 def incident_record_takedown_removed(
     *, incident: Incident, actor: AbstractBaseUser, takedown_id: int, removed_seen_at: datetime
 ) -> Takedown:
-    """DCAI saw the content gone: the takedown is complete and the content no longer online."""
+    """§7.3: DCAI saw the content gone: the takedown is complete and the content no longer online."""
     with transaction.atomic():
         incident = lock(incident)
-        require(actor, incident, "record_takedown")
+        require(actor, incident, rules.RECORD_TAKEDOWN)
         takedown = Takedown.objects.select_for_update().filter(pk=takedown_id, incident=incident).first()
         if takedown is None:
             raise IncidentActionError(_("Demande de retrait introuvable."))
@@ -331,5 +322,5 @@ def incident_record_takedown_removed(
         takedown.save(update_fields=["removed_seen_at"])
         incident.still_online = Incident.StillOnline.NO
         incident.save(update_fields=["still_online", "updated_at"])
-        record(incident, kind=Event.Kind.TAKEDOWN_REMOVED, actor=actor)
+        log(incident, kind=Event.Kind.TAKEDOWN_REMOVED, actor=actor)
     return takedown

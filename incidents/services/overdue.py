@@ -1,4 +1,6 @@
-"""Deadlines: an incident left past its level's deadline moves on by itself (DESIGN workflow 6)."""
+"""Deadlines: an incident left past its level's deadline moves on by itself (docs/rules.md; the levels
+of §7.6 and §7.4 each have a number of working days, incidents.deadlines). DCAI, the last level (§7.3),
+is reminded once."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from django.utils import timezone
 
 from portal.roles import dcai_officers
 
+from .. import rules
 from ..models import Event, Incident
-from ..routing import handlers_for, next_route
-from ._common import Level, level_context, move_to, notify_routed, record, tell
+from ..routing import next_route
+from ..rules import handlers_for
+from ._common import MOVE_FIELDS, Level, change, level_context, log, move_to, notify_about, notify_routed
 
 BATCH = 200
 
@@ -28,22 +32,23 @@ def _escalate_one(pk: int, now: datetime) -> bool:
         if incident is None:
             return False
         route = next_route(incident)
-        previous_handlers = list(handlers_for(incident))
-        before = (incident.level, incident.status)
+        previous_handlers = list(handlers_for(incident).values_list("pk", flat=True))
+        from_level = incident.level
         move_to(incident, route, now)
-        incident.save()
-        record(
+        # The portal itself escalates (no actor): the status map still decides the new status.
+        change(
             incident,
+            action=rules.ESCALATE,
             kind=Event.Kind.ESCALATED_OVERDUE,
             actor=None,
-            before=before,
+            from_level=from_level,
             reason=route.why,
             visible_to_declarer=True,
+            update_fields=MOVE_FIELDS,
         )
-        context = {"level": before[0]}
-        tell("incidents.deadline_passed", previous_handlers, incident, context=context)
+        notify_about(incident, "incidents.deadline_passed", previous_handlers, context={"level": from_level})
         notify_routed(incident, actor=None, overdue=True)
-        tell("incidents.status_changed", [incident.declarer], incident, context=level_context(incident))
+        notify_about(incident, "incidents.status_changed", [incident.declarer_id], context=level_context(incident))
         return True
 
 
@@ -55,13 +60,14 @@ def _remind_dcai(pk: int, now: datetime) -> bool:
         if not claimed:
             return False
         incident = Incident.objects.get(pk=pk)
-        record(incident, kind=Event.Kind.OVERDUE, actor=None)
-        tell("incidents.deadline_passed", dcai_officers(), incident, context={"level": Level.DCAI})
+        log(incident, kind=Event.Kind.OVERDUE, actor=None)
+        notify_about(incident, "incidents.deadline_passed", dcai_officers(), context={"level": Level.DCAI})
         return True
 
 
 def incidents_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]:
-    """Move every overdue manager- or direction-level incident to the next level; remind DCAI once.
+    """Move every overdue manager- or direction-level incident to the next level; remind DCAI once
+    (docs/rules.md; the status map's `escalate`, with no actor: the portal itself).
 
     Idempotent and safe when two beats run: each row is claimed under a lock or by a conditional update.
     """

@@ -1,9 +1,11 @@
-"""Writes to the confidentiality-incident register (§7.3: DCAI keeps it; DESIGN "Confidentiality-incident
-register"; R-22.1, r. 1, art. 15 and A-2.1, r. 3.1, art. 7).
+"""Writes to the confidentiality-incident register (§7.3: DCAI keeps it; R-22.1, r. 1, art. 15 and
+A-2.1, r. 3.1, art. 7; docs/rules.md).
 
-Only DCAI writes. Each write locks the rows, checks the eight items (`RegisterEntry.clean`), computes the
-keep-until date, writes a history row on the entry and an event on the incident's timeline, in one
-transaction. Nobody is notified: the register is DCAI's own record and nobody else has to act.
+Only DCAI writes (`incidents.rules.REGISTER`, asked like every other action on the incident). Each write
+locks the rows, checks the eight items (`RegisterEntry.clean`), computes the keep-until date
+(`incidents.retention.register_keep_until`), writes a history row on the entry and an event on the
+incident's timeline, in one transaction. Nobody is notified: the register is DCAI's own record and
+nobody else has to act.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import roles_for
+from portal.workflow import lock, record_event
 
+from .. import rules
 from ..models import Event, Incident, RegisterEntry, RegisterEvent
-from ..selectors import incidents_visible_to
-from ._common import IncidentActionError, lock, record
+from ..retention import register_keep_until
+from ._common import IncidentActionError, log, require
 
 EDITABLE_FIELDS = (
     "regime",
@@ -57,10 +59,6 @@ TEXT_FIELDS = frozenset(
 )
 
 
-def may_keep_register(user: AbstractBaseUser) -> bool:
-    return roles_for(user).is_dcai
-
-
 def default_regime(incident: Incident) -> str:
     """Patient information (§6.1) is health information held by a health body: R-22.1; otherwise A-2.1."""
     if incident.patient_info_exposed or incident.category == Incident.Category.PATIENT_INFO:
@@ -78,11 +76,6 @@ def register_initial(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _require_dcai(actor: AbstractBaseUser, incident: Incident) -> None:
-    if not may_keep_register(actor) or not incidents_visible_to(actor).filter(pk=incident.pk).exists():
-        raise PermissionDenied("register")
-
-
 def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -94,7 +87,7 @@ def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _validate(entry: RegisterEntry) -> None:
-    entry.keep_until = entry.compute_keep_until()
+    entry.keep_until = register_keep_until(entry)
     entry.full_clean(exclude=["incident", "created_by", "updated_by"], validate_unique=False)
 
 
@@ -125,7 +118,7 @@ def register_entry_create(
     values = _clean_values(values)
     with transaction.atomic():
         incident = lock(incident)
-        _require_dcai(actor, incident)
+        require(actor, incident, rules.REGISTER)
         if RegisterEntry.objects.filter(incident=incident).exists():
             raise IncidentActionError(_("Cet incident est déjà inscrit au registre."))
         entry = RegisterEntry(incident=incident, created_by=actor, **values)
@@ -137,8 +130,8 @@ def register_entry_create(
             raise IncidentActionError(
                 _("L'inscription n'a pas pu être enregistrée : vérifiez les rubriques.")
             ) from error
-        RegisterEvent.objects.create(entry=entry, kind=RegisterEvent.Kind.CREATED, actor=actor)
-        record(incident, kind=Event.Kind.REGISTERED, actor=actor, note=entry.reference)
+        record_event(entry, actor=actor, before="", after="", kind=RegisterEvent.Kind.CREATED)
+        log(incident, kind=Event.Kind.REGISTERED, actor=actor, note=entry.reference)
     return entry
 
 
@@ -149,7 +142,7 @@ def register_entry_update(
     values = _clean_values(values)
     with transaction.atomic():
         incident = lock(entry.incident)
-        _require_dcai(actor, incident)
+        require(actor, incident, rules.REGISTER)
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         before = {name: getattr(entry, name) for name in EDITABLE_FIELDS}
         for name, value in values.items():
@@ -166,18 +159,15 @@ def register_entry_update(
             raise IncidentActionError(
                 _("La modification n'a pas pu être enregistrée : vérifiez les rubriques.")
             ) from error
-        RegisterEvent.objects.create(
-            entry=entry, kind=RegisterEvent.Kind.UPDATED, actor=actor, changes=changes
-        )
+        record_event(entry, actor=actor, before="", after="", kind=RegisterEvent.Kind.UPDATED, changes=changes)
         labels = ", ".join(str(RegisterEntry._meta.get_field(c["field"]).verbose_name) for c in changes)
-        record(incident, kind=Event.Kind.REGISTER_UPDATED, actor=actor, note=f"{entry.reference} : {labels}")
+        log(incident, kind=Event.Kind.REGISTER_UPDATED, actor=actor, note=f"{entry.reference} : {labels}")
     return entry
 
 
 __all__ = [
     "EDITABLE_FIELDS",
     "default_regime",
-    "may_keep_register",
     "register_entry_create",
     "register_entry_update",
     "register_initial",

@@ -2,16 +2,23 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.actions import attempt
+
 from .. import evidence
 from ..forms import STAFF_OPTIONS_ID, DeclarationForm, staff_choice_value
-from ..selectors import STAFF_SUGGESTIONS_MIN_LENGTH, declarations_of, get_incident_for, staff_suggestions
-from ..services import IncidentActionError, incident_declare
+from ..selectors import (
+    STAFF_SUGGESTIONS_MIN_LENGTH,
+    declarations_of,
+    get_own_declaration_for,
+    staff_suggestions,
+)
+from ..services import incident_declare
 
 PAGE_SIZE = 25
 
@@ -20,12 +27,11 @@ def declare(request):
     form = DeclarationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                incident = incident_declare(declarer=request.user, **form.service_kwargs())
-            except IncidentActionError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("incidents:confirmation", pk=incident.pk)
+            outcome = attempt(
+                request, lambda: incident_declare(declarer=request.user, **form.service_kwargs()), form=form
+            )
+            if outcome.ok:
+                return redirect("incidents:confirmation", pk=outcome.value.pk)
         if form.errors.get("evidence"):
             messages.error(
                 request,
@@ -75,9 +81,7 @@ def staff_search(request):
 
 
 def confirmation(request, pk: int):
-    incident = get_incident_for(request.user, pk)
-    if incident.declarer_id != request.user.pk:
-        raise Http404
+    incident = get_own_declaration_for(request.user, pk)
     return render(request, "incidents/confirmation.html", {"incident": incident})
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from .. import rules
 from ..evidence import private_path
 from ..forms import (
     AnswerForm,
@@ -16,86 +17,62 @@ from ..forms import (
     TakedownForm,
     TakedownRemovedForm,
 )
-from ..models import AccessLog, Event, Evidence, Message
-from ..routing import next_route
-from ..selectors import available_actions, declarer_label, get_incident_for, viewer_of
-from ..services import shared_with
+from ..models import AccessLog
+from ..selectors import access_log_of, get_evidence_for, get_incident_for, incident_page
+from ..services import access_log_record
 
 ACTION_FORMS = {
-    "request_information": RequestInformationForm,
-    "answer_information": AnswerForm,
-    "add_note": NoteForm,
-    "record_measure": MeasureForm,
-    "escalate": EscalateForm,
-    "record_takedown": TakedownForm,
-    "share": ShareForm,
+    rules.REQUEST_INFORMATION: RequestInformationForm,
+    rules.ANSWER_INFORMATION: AnswerForm,
+    rules.ADD_NOTE: NoteForm,
+    rules.RECORD_MEASURE: MeasureForm,
+    rules.ESCALATE: EscalateForm,
+    rules.RECORD_TAKEDOWN: TakedownForm,
+    rules.SHARE: ShareForm,
 }
 
 
 def detail_context(request, incident, *, bound: dict | None = None) -> dict:
-    """Everything the page shows, cut to what this viewer may see; `bound` replaces a form with errors."""
-    viewer = viewer_of(request.user, incident)
-    messages_ = list(Message.objects.filter(incident=incident).select_related("author"))
-    open_request = any(m.kind == Message.Kind.REQUEST and m.answered_at is None for m in messages_)
-    actions = available_actions(request.user, incident, viewer, open_request=open_request)
-    events = Event.objects.filter(incident=incident).select_related("actor")
-    if not viewer.sees_internal:
-        events = events.filter(visible_to_declarer=True)
-    declarer_name = declarer_label(incident, viewer)
-    events = list(events)
-    for event in events:
-        # The declarer's own actions carry the same label as the declarer line (confidentiality).
-        if event.actor_id is None:
-            event.actor_label = ""
-        elif event.actor_id == incident.declarer_id:
-            event.actor_label = declarer_name
-        else:
-            event.actor_label = event.actor.get_full_name() or event.actor.get_username()
-    forms = {name: form_class() for name, form_class in ACTION_FORMS.items() if name in actions}
-    if "close" in actions:
-        forms["close"] = CloseForm(level=incident.level)
+    """The page (incidents.selectors.incident_page) and a form per action offered; `bound` replaces a
+    form with the one that came back with errors."""
+    page = incident_page(request.user, incident)
+    forms = {name: form_class() for name, form_class in ACTION_FORMS.items() if name in page.actions}
+    if rules.CLOSE in page.actions:
+        forms[rules.CLOSE] = CloseForm(level=incident.level)
     forms.update(bound or {})
     context = {
         "incident": incident,
-        "viewer": viewer,
-        "actions": actions,
+        "viewer": page.viewer,
+        "actions": page.actions,
         "forms": forms,
-        "declarer_name": declarer_name,
-        "events": events,
-        "messages_list": messages_,
-        "evidence_list": Evidence.objects.filter(incident=incident).select_related("uploaded_by"),
-        "next_route": next_route(incident) if "escalate" in actions else None,
+        "declarer_name": page.declarer_name,
+        "events": page.events,
+        "messages_list": page.messages,
+        "evidence_list": page.evidence,
+        "next_route": page.next_route,
+        "shared_people": page.shared_people,
+        "register_entry": page.register_entry,
+        **page.internal,
     }
-    if viewer.sees_internal:
-        context["notes"] = incident.notes.select_related("author")
-        context["measures"] = incident.measures.select_related("recorded_by")
-        context["takedowns"] = incident.takedowns.all()
-    if "record_takedown" in actions:
-        context["removed_form"] = bound.get("takedown_removed") if bound else None
-        context["removed_form"] = context["removed_form"] or TakedownRemovedForm()
-    if "share" in actions:
-        context["shared_people"] = shared_with(incident)
+    if rules.RECORD_TAKEDOWN in page.actions:
+        context["removed_form"] = (bound or {}).get("takedown_removed") or TakedownRemovedForm()
     return context
 
 
 def detail(request, pk: int):
     incident = get_incident_for(request.user, pk)
-    AccessLog.objects.create(incident=incident, user=request.user, action=AccessLog.Action.VIEW)
+    access_log_record(incident=incident, user=request.user, action=AccessLog.Action.VIEW)
     return render(request, "incidents/detail.html", detail_context(request, incident))
 
 
 def evidence_download(request, pk: int, evidence_pk: int):
     incident = get_incident_for(request.user, pk)
-    item = Evidence.objects.filter(pk=evidence_pk, incident=incident).first()
-    if item is None:
-        raise Http404
+    item = get_evidence_for(request.user, incident, evidence_pk)
     try:
         handle = open(private_path(item.stored_name), "rb")
     except (OSError, ValueError):
         raise Http404 from None
-    AccessLog.objects.create(
-        incident=incident, evidence=item, user=request.user, action=AccessLog.Action.DOWNLOAD
-    )
+    access_log_record(incident=incident, user=request.user, action=AccessLog.Action.DOWNLOAD, evidence=item)
     response = FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
@@ -106,10 +83,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 def access_log(request, pk: int):
     incident = get_incident_for(request.user, pk)
-    if "view_access_log" not in available_actions(request.user, incident):
-        raise Http404
-    entries = AccessLog.objects.filter(incident=incident).select_related("user", "evidence")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(access_log_of(request.user, incident), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/access_log.html",

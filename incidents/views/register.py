@@ -9,7 +9,6 @@ l'information, which holds the register items only (no declarer, no incident con
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.actions import attempt
 from portal.exports import export_response
 
-from ..forms_register import ITEMS, RegisterEntryForm, RegisterFilterForm
+from ..forms.register import ITEMS, RegisterEntryForm, RegisterFilterForm
 from ..models import RegisterEntry
-from ..selectors import get_incident_for
-from ..services.register import (
+from ..selectors import (
+    get_incident_for,
+    get_register_entry_for,
     may_keep_register,
-    register_entry_create,
-    register_entry_update,
-    register_initial,
+    register_entries_visible_to,
+    register_entry_of,
+    register_history,
 )
+from ..services.register import register_entry_create, register_entry_update, register_initial
 
 PAGE_SIZE = 25
 MAX_SELECTED = 500
@@ -39,12 +41,8 @@ def _require_register(request: HttpRequest) -> None:
         raise Http404
 
 
-def _visible(request: HttpRequest):
-    return RegisterEntry.objects.visible_to(request.user)
-
-
 def _filtered(request: HttpRequest):
-    visible = _visible(request)
+    visible = register_entries_visible_to(request.user)
     years = [d.year for d in visible.order_by().dates("learned_start", "year", order="DESC")]
     filters = RegisterFilterForm(request.GET or None, years=years)
     return filters, filters.apply(visible).select_related("incident").order_by("-learned_start", "-id")
@@ -68,14 +66,6 @@ def register_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_service_errors(form: RegisterEntryForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _form_page(request, form, *, incident, entry=None, status=200) -> HttpResponse:
     if status == 400:
         messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
@@ -89,10 +79,10 @@ def _form_page(request, form, *, incident, entry=None, status=200) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def register_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Create from the incident page (DCAI level, DESIGN workflow 5; any incident DCAI can see)."""
+    """Create from the incident page (§7.3: DCAI, at any level; any incident DCAI can see)."""
     _require_register(request)
     incident = get_incident_for(request.user, pk)
-    existing = RegisterEntry.objects.filter(incident=incident).first()
+    existing = register_entry_of(incident)
     if existing is not None:
         return redirect(existing)
     if request.method != "POST":
@@ -100,60 +90,34 @@ def register_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, form, incident=incident)
     form = RegisterEntryForm(request.POST, instance=RegisterEntry(incident=incident))
     if form.is_valid():
-        try:
-            entry = register_entry_create(incident=incident, actor=request.user, values=form.values())
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("L'incident est inscrit au registre (%(ref)s).") % {"ref": entry.reference}
-            )
-            return redirect(entry)
+        outcome = attempt(
+            request,
+            lambda: register_entry_create(incident=incident, actor=request.user, values=form.values()),
+            form=form,
+            success=lambda entry: _("L'incident est inscrit au registre (%(ref)s).") % {"ref": entry.reference},
+        )
+        if outcome.ok:
+            return redirect(outcome.value)
     return _form_page(request, form, incident=incident, status=400)
 
 
 @require_http_methods(["GET", "POST"])
 def register_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
     _require_register(request)
-    entry = RegisterEntry.objects.get_for(request.user, entry_pk)
+    entry = get_register_entry_for(request.user, entry_pk)
     if request.method != "POST":
         return _form_page(request, RegisterEntryForm(instance=entry), incident=entry.incident, entry=entry)
     form = RegisterEntryForm(request.POST, instance=entry)
     if form.is_valid():
-        try:
-            register_entry_update(entry=entry, actor=request.user, values=form.values())
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, _("L'inscription %(ref)s est à jour.") % {"ref": entry.reference})
+        outcome = attempt(
+            request,
+            lambda: register_entry_update(entry=entry, actor=request.user, values=form.values()),
+            form=form,
+            success=_("L'inscription %(ref)s est à jour.") % {"ref": entry.reference},
+        )
+        if outcome.ok:
             return redirect(entry)
     return _form_page(request, form, incident=entry.incident, entry=entry, status=400)
-
-
-def _history(entry: RegisterEntry) -> list:
-    events = list(entry.events.select_related("actor"))
-    for event in events:
-        event.changed = []
-        for change in event.changes:
-            try:
-                field = RegisterEntry._meta.get_field(change["field"])
-            except FieldDoesNotExist:  # a field renamed since: show its name
-                event.changed.append({"label": change["field"], **change})
-                continue
-            shown = {"label": field.verbose_name, **change}
-            for key in ("before", "after"):
-                if key in change:
-                    shown[key] = _history_value(field, change[key])
-            event.changed.append(shown)
-    return events
-
-
-def _history_value(field, value):
-    if isinstance(value, bool):
-        return _("Oui") if value else _("Non")
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    return value
 
 
 def _shown(entry: RegisterEntry, name: str):
@@ -181,11 +145,11 @@ def _item_rows(entry: RegisterEntry) -> list[tuple[str, str, list[tuple[str, obj
 @require_GET
 def register_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
     _require_register(request)
-    entry = RegisterEntry.objects.get_for(request.user, entry_pk)
+    entry = get_register_entry_for(request.user, entry_pk)
     return render(
         request,
         "incidents/register/detail.html",
-        {"entry": entry, "items": _item_rows(entry), "history": _history(entry)},
+        {"entry": entry, "items": _item_rows(entry), "history": register_history(entry)},
     )
 
 
@@ -262,7 +226,7 @@ def register_commission(request: HttpRequest) -> HttpResponse:
 @require_GET
 def register_commission_one(request: HttpRequest, entry_pk: int) -> HttpResponse:
     _require_register(request)
-    return _commission_page(request, [RegisterEntry.objects.get_for(request.user, entry_pk)])
+    return _commission_page(request, [get_register_entry_for(request.user, entry_pk)])
 
 
 __all__ = [

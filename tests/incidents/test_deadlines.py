@@ -1,4 +1,4 @@
-"""Deadlines in working days and the beat job that escalates overdue incidents (DESIGN workflow 6)."""
+"""Deadlines in working days and the beat job that escalates overdue incidents (docs/rules.md)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo

@@ -1,6 +1,6 @@
-"""The confidentiality-incident register (DESIGN "Confidentiality-incident register"; R-22.1, r. 1,
-art. 15 and A-2.1, r. 3.1, art. 7): rules on the eight items, DCAI-only pages, exports, the copy
-for the Commission, and constant query counts on the list."""
+"""The confidentiality-incident register (§7.3; R-22.1, r. 1, art. 15 and A-2.1, r. 3.1, art. 7;
+docs/rules.md): rules on the eight items, DCAI-only pages, exports, the copy for the Commission, and
+constant query counts on the list."""
 
 import csv
 import io
@@ -12,20 +12,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from incidents.forms_register import ITEMS
+from incidents.forms.register import ITEMS
 from incidents.models import Event, Incident, RegisterEntry, RegisterEvent
-from incidents.models.register import add_years, register_retention_years
+from incidents.retention import retention_periods
+from incidents.selectors import register_entries_visible_to
 from incidents.services import IncidentActionError, register_entry_create, register_entry_update
 from incidents.services.register import EDITABLE_FIELDS, default_regime, register_initial
+from portal.dates import add_years
 
-from .factories import declare
+from .factories import build_incidents, declare
 
 OUTSIDERS = ["alice", "bob", "carol", "harry", "oscar"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,8 +130,8 @@ def test_a_dcai_officer_concerned_by_the_incident_cannot_register_it(org):
     with pytest.raises(PermissionDenied):
         register_entry_create(incident=incident, actor=org.user("diane"), values=values())
     register_entry_create(incident=incident, actor=org.user("dora"), values=values())
-    assert not RegisterEntry.objects.visible_to(org.user("diane")).exists()
-    assert RegisterEntry.objects.visible_to(org.user("dora")).count() == 1
+    assert not register_entries_visible_to(org.user("diane")).exists()
+    assert register_entries_visible_to(org.user("dora")).count() == 1
 
 
 FUTURE = timezone.localdate() + timedelta(days=3)
@@ -226,14 +228,27 @@ def test_invalid_update_changes_nothing(org, entry):
 
 
 def test_keep_until_is_never_shorter_than_five_years(org, settings):
+    """A period under five years is refused, never used nor silently raised; a longer one is used as is."""
     settings.REGISTER_RETENTION_YEARS = 1
-    assert register_retention_years() == 5
+    with pytest.raises(ImproperlyConfigured, match="at least 5 years"):
+        register_entry_create(incident=patient_incident(org), actor=org.user("diane"), values=values())
+    assert not RegisterEntry.objects.exists()
+    settings.REGISTER_RETENTION_YEARS = 5
     entry = register_entry_create(incident=patient_incident(org), actor=org.user("diane"), values=values())
-    assert entry.keep_until.year - entry.learned_start.year == 5
-    settings.REGISTER_RETENTION_YEARS = 8
+    assert entry.keep_until == add_years(entry.learned_start, 5)
+    settings.REGISTER_RETENTION_YEARS = settings.INCIDENT_RETENTION_YEARS = 8
     register_entry_update(entry=entry, actor=org.user("diane"), values={"persons_count": 4})
     entry.refresh_from_db()
-    assert entry.keep_until.year - entry.learned_start.year == 8
+    assert entry.keep_until == add_years(entry.learned_start, 8)
+
+
+def test_database_refuses_an_entry_kept_less_than_five_years(org, entry):
+    from django.db import IntegrityError, transaction
+
+    too_early = add_years(entry.learned_start, 5) - timedelta(days=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegisterEntry.objects.filter(pk=entry.pk).update(keep_until=too_early)
+    assert RegisterEntry.objects.get(pk=entry.pk).keep_until == add_years(entry.learned_start, 5)
 
 
 def test_keep_until_runs_from_the_end_of_the_knowledge_period(org):
@@ -246,22 +261,59 @@ def test_keep_until_runs_from_the_end_of_the_knowledge_period(org):
     assert entry.keep_until == add_years(today - timedelta(days=1), 5)
 
 
-def test_leap_day_is_kept_until_first_of_march():
-    entry = RegisterEntry(learned_start=date(2024, 2, 29))
-    assert entry.compute_keep_until() == date(2029, 3, 1)
+def test_leap_day_is_kept_until_28_february_five_years_later(org):
+    """portal.dates.add_years: from 29 February, 28 February; kept through that day, gone the day after."""
+    entry = register_entry_create(
+        incident=patient_incident(org),
+        actor=org.user("diane"),
+        values=values(incident_start=date(2024, 2, 20), learned_start=date(2024, 2, 29)),
+    )
+    assert entry.keep_until == date(2029, 2, 28)
+    entry.refresh_from_db()
+    assert entry.keep_until == date(2029, 2, 28)
 
 
-def test_setting_from_the_environment_is_never_shorter_than_five_years():
-    env = {**os.environ, "REGISTER_RETENTION_YEARS": "1", "INCIDENT_RETENTION_YEARS": "2"}
+def _manage_check(**environ: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **environ}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("register", "incident", "message"),
+    [
+        ("1", "7", "REGISTER_RETENTION_YEARS is 1"),
+        ("6", "5", "INCIDENT_RETENTION_YEARS is 5, shorter than REGISTER_RETENTION_YEARS (6)"),
+    ],
+)
+def test_a_retention_setting_below_the_rules_stops_manage_py_check(register, incident, message):
+    result = _manage_check(REGISTER_RETENTION_YEARS=register, INCIDENT_RETENTION_YEARS=incident)
+    assert result.returncode != 0
+    assert "incidents.E001" in result.stderr and message in result.stderr
+
+
+def test_retention_settings_from_the_environment_are_used_as_they_are():
+    env = {**os.environ, "REGISTER_RETENTION_YEARS": "6", "INCIDENT_RETENTION_YEARS": "9"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     code = (
         "import os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; import django; django.setup();"
-        "from django.conf import settings as s; print(s.REGISTER_RETENTION_YEARS, s.INCIDENT_RETENTION_YEARS)"
+        "from incidents.retention import retention_periods; print(*retention_periods())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert out.stdout.split() == ["5", "5"]
+    assert out.stdout.split() == ["6", "9"]
+    assert _manage_check(REGISTER_RETENTION_YEARS="6", INCIDENT_RETENTION_YEARS="9").returncode == 0
+
+
+def test_retention_periods_are_read_when_asked(settings):
+    settings.REGISTER_RETENTION_YEARS, settings.INCIDENT_RETENTION_YEARS = 5, 5
+    assert retention_periods() == (5, 5)
+    settings.INCIDENT_RETENTION_YEARS = 4
+    with pytest.raises(ImproperlyConfigured):
+        retention_periods()
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -501,13 +553,13 @@ def _count_queries(client, url) -> int:
 )
 def test_list_pages_cost_a_constant_number_of_queries(org, login, django_assert_max_num_queries, url_name):
     diane = org.user("diane")
-    for _ in range(2):
-        register_entry_create(incident=patient_incident(org), actor=diane, values=values())
+    for incident in build_incidents(2, declarer=org.user("alice"), level=Incident.Level.DCAI):
+        register_entry_create(incident=incident, actor=diane, values=values())
     client = login(diane)
     url = reverse(url_name)
     few = _count_queries(client, url)
-    for _ in range(30):
-        register_entry_create(incident=patient_incident(org), actor=diane, values=values())
+    for incident in build_incidents(30, declarer=org.user("alice"), level=Incident.Level.DCAI):
+        register_entry_create(incident=incident, actor=diane, values=values())
     many = _count_queries(client, url)
     assert many <= few
     with django_assert_max_num_queries(12):
@@ -520,8 +572,8 @@ def test_export_costs_a_constant_number_of_queries(org, login):
     client = login(diane)
     url = reverse("incidents:register_export", args=["csv"])
     few = _count_queries(client, url)
-    for _ in range(10):
-        register_entry_create(incident=patient_incident(org), actor=diane, values=values())
+    for incident in build_incidents(10, declarer=org.user("alice"), level=Incident.Level.DCAI):
+        register_entry_create(incident=incident, actor=diane, values=values())
     assert _count_queries(client, url) <= few
 
 

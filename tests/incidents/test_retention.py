@@ -1,6 +1,6 @@
-"""Retention (DESIGN workflow 9): a configured, logged job. Register entries are kept until their
-keep-until date and never deleted before; closed incidents lose their free text and evidence files
-INCIDENT_RETENTION_YEARS after closure. Idempotent; a dry run changes nothing."""
+"""Retention (docs/rules.md; the register: Quebec privacy law): a configured, logged job. Register entries
+are kept until their keep-until date and never deleted before; closed incidents lose their free text and
+evidence files INCIDENT_RETENTION_YEARS after closure. Idempotent; a dry run changes nothing."""
 
 from datetime import date, datetime
 from io import StringIO
@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from incidents import services
@@ -24,7 +25,7 @@ from incidents.models import (
     RegisterEvent,
     RetentionLog,
 )
-from incidents.retention import PURGED_FILE_NAME, PURGED_TEXT, incident_retention_years, retention_apply
+from incidents.retention import PURGED_FILE_NAME, PURGED_TEXT, retention_apply, retention_periods
 from incidents.tasks import apply_retention
 
 from .factories import declare, png_bytes, upload
@@ -122,18 +123,21 @@ def test_entry_is_kept_until_its_keep_until_date(org, entry):
 
 
 def test_a_longer_period_configured_later_protects_existing_entries(org, entry, settings):
-    settings.REGISTER_RETENTION_YEARS = 8
+    settings.REGISTER_RETENTION_YEARS = settings.INCIDENT_RETENTION_YEARS = 8
     assert _run("2026-01-16").register_entries_deleted == 0
     assert RegisterEntry.objects.filter(pk=entry.pk).exists()
     assert _run("2028-01-16").register_entries_deleted == 1
 
 
-def test_a_shorter_setting_never_goes_below_five_years(org, entry, settings):
-    settings.REGISTER_RETENTION_YEARS = 1
-    settings.INCIDENT_RETENTION_YEARS = 1
-    assert incident_retention_years() == 5
-    assert _run("2023-01-16").register_entries_deleted == 0
+def test_a_shorter_setting_stops_the_job_before_anything_goes(org, entry, closed_incident, settings):
+    """Never below five years for the register, nor below the register for incidents: refused, not adjusted."""
+    for register, incident in ((1, 7), (5, 1), (8, 6)):
+        settings.REGISTER_RETENTION_YEARS, settings.INCIDENT_RETENTION_YEARS = register, incident
+        with pytest.raises(ImproperlyConfigured):
+            _run("2030-01-16")
     assert RegisterEntry.objects.filter(pk=entry.pk).exists()
+    assert Incident.objects.get(pk=closed_incident.pk).description != PURGED_TEXT
+    assert not RetentionLog.objects.exists()
 
 
 # --- Incidents -----------------------------------------------------------------------------------
@@ -142,7 +146,7 @@ def test_a_shorter_setting_never_goes_below_five_years(org, entry, settings):
 def test_incident_purged_after_its_retention_period(org, closed_incident):
     paths = _evidence_paths(closed_incident)
     assert paths and all(p.exists() for p in paths)
-    assert incident_retention_years() == 7
+    assert retention_periods().incident_years == 7
     report = _run("2025-03-02")  # seven years after closure, not yet past
     assert report.incidents_purged == 0 and all(p.exists() for p in paths)
 

@@ -1,4 +1,4 @@
-"""Where a declaration goes (incidents.routing; §6.3, §7.4, §7.6; DESIGN workflow 2 and 7)."""
+"""Where a declaration goes (incidents.routing; §6.3, §7.4, §7.6; docs/rules.md)."""
 
 import pytest
 import time_machine
@@ -51,6 +51,19 @@ def test_head_of_the_direction_concerned_goes_to_dcai(org):
     assert incident.level == L.DCAI
     assert incident.assigned_manager is None and incident.assigned_direction is None
     assert incident.events.get(kind=Event.Kind.ROUTED).reason == "head_concerned"
+
+
+def test_head_concerned_found_on_escalation_goes_to_dcai(org):
+    """The same rule on the way up: the concerned person became the head after the declaration."""
+    incident = declare(org.user("alice"), concerned_kind="staff", concerned_staff=org.oscar)
+    assert incident.level == L.MANAGER and incident.direction == org.tech
+    assert routing.head_is_concerned(org.tech, org.oscar) is False
+    org.tech.head = org.oscar.user
+    org.tech.save()
+    incident.direction.refresh_from_db()
+    assert routing.head_is_concerned(incident.direction, org.oscar)
+    route = routing.next_route(incident)
+    assert (route.level, route.why) == (L.DCAI, "head_concerned")
 
 
 def test_concerned_staff_of_another_direction_sets_the_direction(org):

@@ -189,7 +189,12 @@ def test_nothing_happens_on_a_closed_incident(org):
     incident = declare(org.user("alice"), route_choice="dcai", route_reason="x")
     services.incident_close(incident=incident, actor=org.user("diane"), outcome="founded")
     incident = _refresh(incident)
-    assert available_actions(org.user("diane"), incident) == {"record_takedown", "share", "view_access_log"}
+    assert available_actions(org.user("diane"), incident) == {
+        "record_takedown",
+        "share",
+        "view_access_log",
+        "register",
+    }
     with pytest.raises(PermissionDenied):
         services.incident_add_note(incident=incident, actor=org.user("diane"), body="x")
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from incidents import services
 from incidents.models import AccessLog, Incident, Measure, Takedown
 
-from .factories import declare
+from .factories import build_incidents, declare
 
 
 def test_declare_page(org, login):
@@ -226,17 +226,23 @@ def _count_queries(client, url) -> int:
 
 
 def _many(org, n):
-    """n incidents: half overdue at manager level, half closed, some urgent, two categories."""
-    for i in range(n):
-        incident = declare(
-            org.user("alice"),
-            category="other" if i % 4 < 2 else "copyright",
-            patient_info_exposed=(i % 5 == 0),
+    """n incidents: half overdue at manager level, half closed by bob, some urgent, two categories."""
+    kinds = [
+        (Incident.Level.MANAGER, "other", False),
+        (Incident.Level.CLOSED, "other", True),
+        (Incident.Level.MANAGER, "copyright", True),
+        (Incident.Level.CLOSED, "copyright", False),
+    ]
+    for i, (level, category, urgent) in enumerate(kinds):
+        build_incidents(
+            n // 4 + (1 if i < n % 4 else 0),
+            declarer=org.user("alice"),
+            level=level,
+            category=category,
+            patient_info_exposed=urgent,
+            urgent=urgent,
+            deadline_at=timezone.now(),
         )
-        if i % 2:
-            services.incident_close(incident=incident, actor=org.user("bob"), outcome="unfounded", reason="x")
-        else:
-            Incident.objects.filter(pk=incident.pk).update(deadline_at=timezone.now())
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput
-from .models import RegisterEntry
-from .services.register import EDITABLE_FIELDS
+from ..models import RegisterEntry
+from ..services.register import EDITABLE_FIELDS
+from .fields import DateInput
 
 MAX_TEXT = 5000
 

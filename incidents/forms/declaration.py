@@ -1,77 +1,25 @@
-"""Forms parse and check input; the services decide. Files are checked here by content."""
+"""The declaration form (§7.7) and the one place a typed or picked name becomes a staff member."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Direction, StaffProfile
+from portal.models import StaffProfile
 
-from . import evidence
-from .models import Incident, Measure, Takedown
+from ..models import Incident
+from .fields import EvidenceField, LocalDateTimeInput, evidence_help_text, not_future
 
 MAX_TEXT = 5000
 MAX_LINKS = 10
 STAFF_OPTIONS_ID = "concerned-staff-options"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Several files in one input; each is checked by content and sanitised (evidence.clean_uploads)."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("Preuves (captures d'écran, PDF)"))
-        super().__init__(**kwargs)
-        self.widget.attrs["accept"] = ",".join(sorted(evidence.ALLOWED_TYPES))
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        files = [super(EvidenceField, self).clean(f, initial) for f in files if f]
-        return evidence.clean_uploads(files)
-
-
-def evidence_help_text() -> str:
-    limits = evidence.limits()
-    return _(
-        "PNG, JPEG, WEBP, GIF ou PDF ; au plus %(count)d fichiers de %(size)s chacun. "
-        "Les métadonnées (position, appareil) sont retirées."
-    ) % {"count": limits["max_files"], "size": filesizeformat(limits["max_bytes"])}
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _not_future(value):
-    if value and value > timezone.now() + timedelta(minutes=5):
-        raise ValidationError(_("Cette date ne peut pas être dans le futur."))
-    return value
 
 
 # What picking a suggestion puts in the field: "Alice Martin (DSP #12)", the profile's id after the
@@ -233,7 +181,7 @@ class DeclarationForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean_seen_at(self):
-        return _not_future(self.cleaned_data["seen_at"])
+        return not_future(self.cleaned_data["seen_at"])
 
     def clean(self):
         data = super().clean()
@@ -270,179 +218,3 @@ class DeclarationForm(forms.ModelForm):
             "confidential_declarer": data.get("confidential_declarer", False),
             "evidence": data.get("evidence") or [],
         }
-
-
-def _text(label, *, rows=3, max_length=4000, required=True, help_text=""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-class RequestInformationForm(forms.Form):
-    question = _text(_("Question au déclarant"), help_text=_("Le déclarant verra ce message."))
-
-
-class AnswerForm(forms.Form):
-    answer = _text(_("Votre réponse"))
-    evidence = EvidenceField(label=_("Preuves supplémentaires"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evidence"].help_text = evidence_help_text()
-
-
-class NoteForm(forms.Form):
-    body = _text(_("Note interne"), help_text=_("Jamais visible par le déclarant."))
-
-
-class MeasureForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type de mesure"), choices=Measure.Kind.choices)
-    decided_by = forms.CharField(label=_("Décidée par"), max_length=200)
-    decided_on = forms.DateField(label=_("Décidée le"), widget=DateInput())
-    description = _text(_("Mesure prise"))
-
-    def clean_decided_on(self):
-        value = self.cleaned_data["decided_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("Cette date ne peut pas être dans le futur."))
-        return value
-
-
-class EscalateForm(forms.Form):
-    assessment = _text(
-        _("Votre évaluation"),
-        rows=4,
-        help_text=_("Ce que vous avez constaté et fait ; le niveau suivant la lira."),
-    )
-
-
-class CloseForm(forms.Form):
-    NONE = "none"
-    EREPUTATION_CHOICES = [
-        ("takedown", _("Retrait demandé")),
-        ("reply", _("Réponse publiée")),
-        (NONE, _("Aucune")),
-    ]
-    outcome = forms.ChoiceField(label=_("Issue"), choices=Incident.Outcome.choices)
-    reason = _text(_("Motif ou résumé"), required=False)
-    ereputation = forms.MultipleChoiceField(
-        label=_("Actions de e-réputation"),
-        choices=EREPUTATION_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, level: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.level = level
-        if level == Incident.Level.MANAGER:
-            self.fields["outcome"].choices = [(Incident.Outcome.UNFOUNDED, Incident.Outcome.UNFOUNDED.label)]
-            self.fields["reason"].required = True
-            self.fields["reason"].label = _("Pourquoi l'incident est-il non fondé ?")
-            del self.fields["ereputation"]
-        else:
-            self.fields["ereputation"].required = True
-
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == Incident.Outcome.UNFOUNDED and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Expliquez pourquoi l'incident est non fondé."))
-        actions = set(data.get("ereputation") or [])
-        if self.NONE in actions and len(actions) > 1:
-            self.add_error("ereputation", _("« Aucune » exclut les autres actions."))
-        return data
-
-    def service_kwargs(self) -> dict:
-        actions = set(self.cleaned_data.get("ereputation") or [])
-        return {
-            "outcome": self.cleaned_data["outcome"],
-            "reason": self.cleaned_data.get("reason", ""),
-            "takedown_requested": "takedown" in actions,
-            "reply_published": "reply" in actions,
-        }
-
-
-class TakedownForm(forms.Form):
-    requested_to = forms.ChoiceField(
-        label=_("Demandé à"), choices=Takedown.RequestedTo.choices, widget=forms.RadioSelect
-    )
-    details = forms.CharField(
-        label=_("Précisions"),
-        max_length=300,
-        required=False,
-        help_text=_("Par exemple : formulaire de signalement de la plateforme."),
-    )
-    requested_at = forms.DateTimeField(label=_("Demandé le"), widget=LocalDateTimeInput())
-
-    def clean_requested_at(self):
-        return _not_future(self.cleaned_data["requested_at"])
-
-
-class TakedownRemovedForm(forms.Form):
-    removed_seen_at = forms.DateTimeField(label=_("Constaté retiré le"), widget=LocalDateTimeInput())
-
-    def clean_removed_seen_at(self):
-        return _not_future(self.cleaned_data["removed_seen_at"])
-
-
-class ShareForm(forms.Form):
-    person = forms.CharField(
-        label=_("Personne désignée"),
-        max_length=150,
-        help_text=_("Matricule ou nom d'utilisateur de la personne (conseiller juridique, enquêteur)."),
-    )
-
-    def clean_person(self):
-        text = self.cleaned_data["person"].strip()
-        User = get_user_model()
-        user = (
-            User.objects.filter(is_active=True)
-            .filter(Q(username__iexact=text) | Q(profile__employee_number__iexact=text))
-            .first()
-        )
-        if user is None:
-            raise ValidationError(_("Aucun compte actif ne correspond à « %(text)s ».") % {"text": text[:60]})
-        return user
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous"))] + Incident.Status.choices
-    )
-    category = forms.ChoiceField(
-        label=_("Catégorie"), required=False, choices=[("", _("Toutes"))] + Incident.Category.choices
-    )
-    level = forms.ChoiceField(
-        label=_("Niveau"), required=False, choices=[("", _("Tous"))] + Incident.Level.choices
-    )
-    date_from = forms.DateField(label=_("Déclaré du"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
-    direction = forms.ModelChoiceField(
-        label=_("Direction"), required=False, queryset=Direction.objects.none(), empty_label=_("Toutes")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = Direction.objects.order_by("code")
-
-    def apply(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("category"):
-            queryset = queryset.filter(category=data["category"])
-        if data.get("level"):
-            queryset = queryset.filter(level=data["level"])
-        if data.get("date_from"):
-            queryset = queryset.filter(created_at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(created_at__date__lte=data["date_to"])
-        if data.get("direction"):
-            queryset = queryset.filter(direction=data["direction"])
-        return queryset

@@ -1,0 +1,53 @@
+"""Forms parse and check input; the services decide. Files are checked here by content.
+
+`declaration`: the declaration (§7.7); `actions`: the actions of the incident page and the queues'
+filters; `register`: the confidentiality-incident register (§7.3); `fields`: shared widgets and fields.
+"""
+
+from .actions import (
+    AnswerForm,
+    CloseForm,
+    EscalateForm,
+    MeasureForm,
+    NoteForm,
+    QueueFilterForm,
+    RequestInformationForm,
+    ShareForm,
+    TakedownForm,
+    TakedownRemovedForm,
+)
+from .declaration import (
+    MAX_LINKS,
+    MAX_TEXT,
+    STAFF_CHOICE,
+    STAFF_OPTIONS_ID,
+    DeclarationForm,
+    find_staff,
+    staff_choice_value,
+)
+from .fields import DateInput, EvidenceField, LocalDateTimeInput, MultipleFileInput, evidence_help_text
+
+__all__ = [
+    "MAX_LINKS",
+    "MAX_TEXT",
+    "STAFF_CHOICE",
+    "STAFF_OPTIONS_ID",
+    "AnswerForm",
+    "CloseForm",
+    "DateInput",
+    "DeclarationForm",
+    "EscalateForm",
+    "EvidenceField",
+    "LocalDateTimeInput",
+    "MeasureForm",
+    "MultipleFileInput",
+    "NoteForm",
+    "QueueFilterForm",
+    "RequestInformationForm",
+    "ShareForm",
+    "TakedownForm",
+    "TakedownRemovedForm",
+    "evidence_help_text",
+    "find_staff",
+    "staff_choice_value",
+]

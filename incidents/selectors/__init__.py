@@ -1,0 +1,94 @@
+"""Reads about incidents, always scoped to the person asking (docs/architecture.md, "Reads").
+
+`visibility`: who sees which incident and what they may do; `lists`: the lists and queues; `page`: the
+incident page; `register`: the confidentiality-incident register.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from ..rules import Viewer
+from .lists import (
+    RECENTLY_CLOSED_DAYS,
+    STAFF_SUGGESTIONS_LIMIT,
+    STAFF_SUGGESTIONS_MIN_LENGTH,
+    can_use_queues,
+    declarations_of,
+    institution_counts,
+    queue_counts,
+    queue_overdue,
+    queue_recently_closed,
+    queue_to_handle,
+    sees_institution_counts,
+    staff_suggestions,
+)
+from .page import IncidentPage, incident_page, timeline_for
+from .register import (
+    get_register_entry_for,
+    may_keep_register,
+    register_entries_visible_to,
+    register_entry_of,
+    register_history,
+)
+from .visibility import (
+    CONFIDENTIAL_DECLARER,
+    access_log_of,
+    available_actions,
+    declarer_label,
+    get_evidence_for,
+    get_incident_for,
+    get_own_declaration_for,
+    has_open_request,
+    incidents_visible_to,
+    never_concerned,
+    shared_with,
+    viewer_of,
+)
+
+
+def template_flags(user: AbstractBaseUser) -> dict[str, bool]:
+    """Named flags for templates (settings.PORTAL_TEMPLATE_FLAGS)."""
+    return {
+        "declare": user.is_authenticated,
+        "use_queues": can_use_queues(user),
+        "keep_register": may_keep_register(user),
+    }
+
+
+__all__ = [
+    "CONFIDENTIAL_DECLARER",
+    "RECENTLY_CLOSED_DAYS",
+    "STAFF_SUGGESTIONS_LIMIT",
+    "STAFF_SUGGESTIONS_MIN_LENGTH",
+    "IncidentPage",
+    "Viewer",
+    "access_log_of",
+    "available_actions",
+    "can_use_queues",
+    "declarations_of",
+    "declarer_label",
+    "get_evidence_for",
+    "get_incident_for",
+    "get_own_declaration_for",
+    "get_register_entry_for",
+    "has_open_request",
+    "incident_page",
+    "incidents_visible_to",
+    "institution_counts",
+    "may_keep_register",
+    "never_concerned",
+    "queue_counts",
+    "queue_overdue",
+    "queue_recently_closed",
+    "queue_to_handle",
+    "register_entries_visible_to",
+    "register_entry_of",
+    "register_history",
+    "sees_institution_counts",
+    "shared_with",
+    "staff_suggestions",
+    "template_flags",
+    "timeline_for",
+    "viewer_of",
+]

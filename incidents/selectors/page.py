@@ -1,0 +1,84 @@
+"""Everything the incident page shows, cut to what the person may see (docs/rules.md, "Who sees what").
+
+The page view adds its forms and renders; what to show, to whom and under which name is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from .. import rules
+from ..models import Event, Evidence, Incident, Message
+from ..routing import Route, next_route
+from ..rules import Viewer
+from .register import register_entry_of
+from .visibility import available_actions, declarer_label, shared_with, viewer_of
+
+
+@dataclass
+class IncidentPage:
+    incident: Incident
+    viewer: Viewer
+    actions: frozenset[str]
+    declarer_name: str
+    events: list[Event]
+    messages: list[Message]
+    evidence: Any
+    next_route: Route | None = None
+    internal: dict[str, Any] = field(default_factory=dict)
+    shared_people: Any = None
+    register_entry: Any = None
+
+
+def timeline_for(incident: Incident, viewer: Viewer, declarer_name: str) -> list[Event]:
+    """The incident's history as this viewer may read it.
+
+    The declarer (and anyone who does not see internal matters) reads only the steps meant for them.
+    Each step carries `actor_label`: the declarer's own steps carry the same label as the declarer line,
+    so a confidential declarer stays confidential in the history too (docs/rules.md).
+    """
+    events = Event.objects.filter(incident=incident).select_related("actor")
+    if not viewer.sees_internal:
+        events = events.filter(visible_to_declarer=True)
+    events = list(events)
+    for event in events:
+        if event.actor_id is None:
+            event.actor_label = ""
+        elif event.actor_id == incident.declarer_id:
+            event.actor_label = declarer_name
+        else:
+            event.actor_label = event.actor.get_full_name() or event.actor.get_username()
+    return events
+
+
+def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
+    """The incident page of an incident this person sees (fetched with get_incident_for)."""
+    viewer = viewer_of(user, incident)
+    messages = list(Message.objects.filter(incident=incident).select_related("author"))
+    open_request = any(m.kind == Message.Kind.REQUEST and m.answered_at is None for m in messages)
+    actions = available_actions(user, incident, viewer, open_request=open_request)
+    declarer_name = declarer_label(incident, viewer)
+    page = IncidentPage(
+        incident=incident,
+        viewer=viewer,
+        actions=actions,
+        declarer_name=declarer_name,
+        events=timeline_for(incident, viewer, declarer_name),
+        messages=messages,
+        evidence=Evidence.objects.filter(incident=incident).select_related("uploaded_by"),
+        next_route=next_route(incident) if rules.ESCALATE in actions else None,
+    )
+    if viewer.sees_internal:
+        page.internal = {
+            "notes": incident.notes.select_related("author"),
+            "measures": incident.measures.select_related("recorded_by"),
+            "takedowns": incident.takedowns.all(),
+        }
+    if rules.SHARE in actions:
+        page.shared_people = shared_with(incident)
+    if rules.REGISTER in actions:
+        page.register_entry = register_entry_of(incident)
+    return page
