@@ -1,8 +1,10 @@
-"""Writes about policies: the life of a version from draft to superseded.
+"""Writes about policies: the life of a version from draft to superseded (map: policies.workflow).
 
 §7.3: DCAI writes the policy and keeps it up to date (drafts). §7.1: the board adopts it (the
 approval is recorded with its date and resolution number). Putting a version in force supersedes
 the previous one in the same transaction; the database keeps at most one version in force.
+Each change locks the version, checks `VERSION_WORKFLOW` and who may act (`can_manage_policies`),
+and writes the change with its event row (portal.workflow.transition).
 """
 
 from __future__ import annotations
@@ -16,21 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.notifications.services import notify_many
+from portal.notifications.services import notify_people
 from portal.roles import direction_leads, hr_direction
+from portal.workflow import lock, record_event, transition
 
 from .dates import VersionDates, validate_version_dates
 from .models import Policy, PolicyVersion, PolicyVersionEvent, Section
-from .selectors import can_manage_policies
+from .selectors import can_manage_policies, in_force_version_of
+from .workflow import APPROVE, EDIT, PUT_IN_FORCE, SUPERSEDE, VERSION_WORKFLOW
 
 Status = PolicyVersion.Status
-
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.APPROVED},
-    Status.APPROVED: {Status.IN_FORCE},
-    Status.IN_FORCE: {Status.SUPERSEDED},
-    Status.SUPERSEDED: set(),
-}
+Action = PolicyVersionEvent.Action
+KIND_VERSION_IN_FORCE = "policies.version_in_force"
 
 # Fields of a draft DCAI may edit (the approval fields are written by `version_record_approval`).
 DRAFT_FIELDS = (
@@ -59,35 +58,12 @@ class SectionData:
 
 
 def _require_manager(actor: AbstractBaseUser | None) -> None:
-    # actor=None is the system itself (import_policy, seed_demo), run by an operator with shell access.
+    """§7.3, through `can_manage_policies` (the rule the pages use to show the buttons).
+
+    actor=None is the system itself (import_policy, seed_demo), run by an operator with shell access.
+    """
     if actor is not None and not can_manage_policies(actor):
         raise PermissionDenied(_("Seule la DCAI gère les versions des politiques."))
-
-
-def _lock(version: PolicyVersion) -> PolicyVersion:
-    return PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
-
-
-def _check_transition(version: PolicyVersion, to: str) -> None:
-    if to not in TRANSITIONS[version.status]:
-        raise ValidationError(
-            _("Une version « %(from)s » ne peut pas passer au statut « %(to)s ».")
-            % {"from": version.get_status_display(), "to": Status(to).label}
-        )
-
-
-def record_event(
-    *,
-    version: PolicyVersion,
-    action: str,
-    actor: AbstractBaseUser | None,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-) -> PolicyVersionEvent:
-    return PolicyVersionEvent.objects.create(
-        version=version, action=action, actor=actor, from_status=from_status, to_status=to_status, note=note
-    )
 
 
 def sections_of(version: PolicyVersion) -> list[SectionData]:
@@ -135,10 +111,10 @@ def version_create_draft(
     """§7.3: DCAI starts the next version, by default from the text of the version in force."""
     _require_manager(actor)
     with transaction.atomic():
-        Policy.objects.select_for_update().filter(pk=policy.pk).first()
+        lock(policy)
         _check_label_free(policy, label)
         if from_version is None:
-            from_version = policy.versions.filter(status=Status.IN_FORCE).first()
+            from_version = in_force_version_of(policy)
         draft = PolicyVersion.objects.create(
             policy=policy,
             label=label.strip(),
@@ -151,13 +127,7 @@ def version_create_draft(
         if from_version is not None:
             replace_sections(version=draft, sections=sections_of(from_version))
         note = _("À partir de la version %(label)s") % {"label": from_version.label} if from_version else ""
-        record_event(
-            version=draft,
-            action=PolicyVersionEvent.Action.CREATED,
-            actor=actor,
-            to_status=Status.DRAFT,
-            note=note,
-        )
+        record_event(draft, actor=actor, before="", after=Status.DRAFT, note=note, action=Action.CREATED)
     return draft
 
 
@@ -174,9 +144,9 @@ def version_update_draft(
     if unknown:
         raise ValueError(f"not editable on a draft: {sorted(unknown)}")
     with transaction.atomic():
-        locked = _lock(version)
-        if locked.status != Status.DRAFT:
-            raise ValidationError(_("Seul un brouillon peut être modifié."))
+        locked = lock(version, "policy")
+        if not VERSION_WORKFLOW.allows(locked.status, EDIT):
+            raise ValidationError(_("Seul un brouillon peut être modifié."), code="invalid_transition")
         if "label" in fields:
             _check_label_free(locked.policy, fields["label"], exclude_pk=locked.pk)
         validate_version_dates(
@@ -189,10 +159,17 @@ def version_update_draft(
                 raise ValidationError(_("Chaque section doit avoir un titre."))
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
-        locked.save()
+        # Every field of the form may have changed: the whole row is saved (update_fields=None).
+        transition(
+            locked,
+            workflow=VERSION_WORKFLOW,
+            action=EDIT,
+            actor=actor,
+            update_fields=None,
+            event={"action": Action.EDITED},
+        )
         if sections is not None:
             replace_sections(version=locked, sections=sections)
-        record_event(version=locked, action=PolicyVersionEvent.Action.EDITED, actor=actor)
     return locked
 
 
@@ -218,15 +195,13 @@ def version_record_approval(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = _lock(version)
-        _check_transition(locked, Status.APPROVED)
+        locked = lock(version, "policy")
+        VERSION_WORKFLOW.next_state(locked.status, APPROVE)  # refuse before looking at the text
         if not locked.sections.exists():
             raise ValidationError(_("Une version sans texte ne peut pas être approuvée."))
         validate_version_dates(
             VersionDates.of(locked).replace(approved_on=approved_on, signed_on=signed_on or locked.signed_on)
         )
-        previous = locked.status
-        locked.status = Status.APPROVED
         locked.approved_on = approved_on
         locked.resolution_number = resolution_number
         if signed_on is not None:
@@ -235,14 +210,14 @@ def version_record_approval(
             locked.approving_body = approving_body.strip()
         if signatory.strip():
             locked.signatory = signatory.strip()
-        locked.save()
-        record_event(
-            version=locked,
-            action=PolicyVersionEvent.Action.APPROVED,
+        transition(
+            locked,
+            workflow=VERSION_WORKFLOW,
+            action=APPROVE,
             actor=actor,
-            from_status=previous,
-            to_status=locked.status,
             note=note or resolution_number,
+            update_fields=["approved_on", "resolution_number", "signed_on", "approving_body", "signatory"],
+            event={"action": Action.APPROVED},
         )
     return locked
 
@@ -262,45 +237,43 @@ def version_put_in_force(
     effective_on = effective_on or timezone.localdate()
     with transaction.atomic():
         # Lock the policy first so two put-in-force calls on the same policy queue up.
-        Policy.objects.select_for_update().filter(pk=version.policy_id).first()
-        locked = _lock(version)
-        _check_transition(locked, Status.IN_FORCE)
+        lock(version.policy)
+        locked = lock(version, "policy")
+        VERSION_WORKFLOW.next_state(locked.status, PUT_IN_FORCE)
         validate_version_dates(VersionDates.of(locked).replace(effective_on=effective_on))
         current = (
-            PolicyVersion.objects.select_for_update()
+            PolicyVersion.objects.select_for_update(of=("self",))
             .filter(policy_id=locked.policy_id, status=Status.IN_FORCE)
             .exclude(pk=locked.pk)
             .first()
         )
         if current is not None:
-            current.status = Status.SUPERSEDED
-            current.save(update_fields=["status", "updated_at"])
-            record_event(
-                version=current,
-                action=PolicyVersionEvent.Action.SUPERSEDED,
+            # Superseded first: the database keeps at most one version in force at any moment.
+            transition(
+                current,
+                workflow=VERSION_WORKFLOW,
+                action=SUPERSEDE,
                 actor=actor,
-                from_status=Status.IN_FORCE,
-                to_status=Status.SUPERSEDED,
                 note=_("Remplacée par la version %(label)s") % {"label": locked.label},
+                event={"action": Action.SUPERSEDED},
             )
-        previous = locked.status
-        locked.status = Status.IN_FORCE
         locked.effective_on = effective_on
-        locked.save(update_fields=["status", "effective_on", "updated_at"])
-        record_event(
-            version=locked,
-            action=PolicyVersionEvent.Action.PUT_IN_FORCE,
+        transition(
+            locked,
+            workflow=VERSION_WORKFLOW,
+            action=PUT_IN_FORCE,
             actor=actor,
-            from_status=previous,
-            to_status=Status.IN_FORCE,
             note=note,
+            update_fields=["effective_on"],
+            event={"action": Action.PUT_IN_FORCE},
         )
         hr = hr_direction()
         if hr is not None:
-            notify_many(
-                kind="policies.version_in_force",
-                recipients=direction_leads(hr),
+            notify_people(
+                KIND_VERSION_IN_FORCE,
+                direction_leads(hr).values_list("pk", flat=True),
                 target=locked,
+                actor=actor,
                 context={"effective_on": effective_on.isoformat()},
             )
     return locked

@@ -23,7 +23,7 @@ class CampaignEventInline(admin.TabularInline):
     model = CampaignEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("created_at", "actor", "from_status", "to_status", "note")
+    readonly_fields = ("created_at", "action", "actor", "from_status", "to_status", "note")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

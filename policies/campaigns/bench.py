@@ -179,7 +179,7 @@ def campaign(out: TextIO) -> Rows:
             "portal.notifications.services.enqueue_deliveries",
             side_effect=lambda ids: handed_over.extend(ids),
         ),
-        mock.patch("policies.campaigns.services._enqueue_launch"),
+        mock.patch("policies.campaigns.services.lifecycle._enqueue_launch"),
     ):
         started = time.perf_counter()
         services.campaign_launch(campaign=draft, actor=hr)

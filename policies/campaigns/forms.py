@@ -1,3 +1,5 @@
+"""Forms of campaign pages: they parse input; the services check and write."""
+
 from datetime import timedelta
 
 from django import forms
@@ -8,15 +10,9 @@ from policies.models import PolicyVersion
 from portal.models import Direction, StaffProfile
 
 from .models import Campaign
-from .selectors import STATUS_DONE, STATUS_OVERDUE, STATUS_PENDING
+from .selectors import STATUS_LABELS, versions_open_to_campaigns
 
-STATUS_CHOICES = [
-    ("", _("Tous les statuts")),
-    (STATUS_PENDING, _("En attente")),
-    (STATUS_OVERDUE, _("En retard")),
-    (STATUS_DONE, _("Confirmée")),
-]
-STATUS_LABELS = dict(STATUS_CHOICES)
+STATUS_CHOICES = [("", _("Tous les statuts")), *STATUS_LABELS.items()]
 
 
 class CampaignForm(forms.Form):
@@ -53,9 +49,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = PolicyVersion.objects.select_related("policy").filter(
-            status=PolicyVersion.Status.IN_FORCE, requires_acknowledgement=True
-        )
+        self.fields["version"].queryset = versions_open_to_campaigns()
         if not self.is_bound:
             self.fields["due_on"].initial = timezone.localdate() + timedelta(days=30)
             version = self.fields["version"].queryset.first()

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.workflow import EventBase
+
 
 class Campaign(models.Model):
     class Audience(models.TextChoices):
@@ -87,32 +89,31 @@ class Campaign(models.Model):
         return f"CAMP-{self.pk:04d}" if self.pk else "CAMP"
 
     @property
-    def is_open(self) -> bool:
-        return self.status in (self.Status.LAUNCHING, self.Status.LAUNCHED)
-
-    @property
     def launch_percent(self) -> int:
         if not self.launch_total:
             return 100 if self.status == self.Status.LAUNCHED else 0
         return min(100, round(100 * self.launch_done / self.launch_total))
 
 
-class CampaignEvent(models.Model):
-    """One row per change of a campaign's status (who, when, from, to, note)."""
+class CampaignEvent(EventBase):
+    """One step in the life of a campaign (§7.5): who did what, when, from which status to which.
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    Kept as long as the campaign (PROTECT). `actor` None is the portal itself (the launch task, the
+    standing campaign that receives new staff).
+    """
 
-    class Meta:
+    class Action(models.TextChoices):
+        CREATED = "created", _("Création")
+        LAUNCHED = "launched", _("Lancement")
+        LAUNCH_FINISHED = "launch_finished", _("Lancement terminé")
+        CLOSED = "closed", _("Fermeture")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(EventBase.Meta):
         verbose_name = _("événement de campagne")
         verbose_name_plural = _("événements de campagne")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.from_status or '-'} → {self.to_status}"

@@ -1,4 +1,4 @@
-"""Notification kinds of campaigns. Rows are written with portal.notifications' notify_many (in bulk)."""
+"""Notification kinds of campaigns. Rows are written with portal.notifications' notify_people (in bulk)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from portal.models import Direction
+from portal.workflow import record_event
 
 from ..dates import VersionDates, date_problems, probable_correction
 from ..models import LegalReference, Policy, PolicyVersion, PolicyVersionEvent, RelatedPolicy
 from ..models.policies import compute_text_hash
-from ..services import SectionData, record_event, replace_sections, sections_of
+from ..services import SectionData, replace_sections, sections_of
 from .parser import ParsedDocument
 
 FIELD_LABELS = {
@@ -194,11 +195,12 @@ def _write_version(
         draft = PolicyVersion.objects.create(policy=policy, label=_version_label(doc, policy, None), **values)
         replace_sections(version=draft, sections=sections)
         record_event(
-            version=draft,
-            action=PolicyVersionEvent.Action.IMPORTED,
+            draft,
             actor=None,
-            to_status=PolicyVersion.Status.DRAFT,
+            before="",
+            after=PolicyVersion.Status.DRAFT,
             note=source,
+            action=PolicyVersionEvent.Action.IMPORTED,
         )
         result.version_action = "created"
     else:
@@ -211,12 +213,12 @@ def _write_version(
             if not same_text:
                 replace_sections(version=draft, sections=sections)
             record_event(
-                version=draft,
-                action=PolicyVersionEvent.Action.IMPORTED,
+                draft,
                 actor=None,
-                from_status=draft.status,
-                to_status=draft.status,
+                before=draft.status,
+                after=draft.status,
                 note=source,
+                action=PolicyVersionEvent.Action.IMPORTED,
             )
             result.version_action = "updated"
     result.version = draft

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from ..diff import compare_versions
-from ..models import PolicyVersion, Section
+from ..models import PolicyVersion
 from ..selectors import (
-    can_manage_policies,
+    comparable_versions,
     get_policy_for,
     get_version_for,
     other_versions,
     policies_visible_to,
     reading_version_for,
     related_policies_of,
+    version_actions,
+    version_history,
     version_in_force,
-    versions_visible_to,
 )
 
 
@@ -47,10 +47,9 @@ def _reading(request, version: PolicyVersion):
         "related": related_policies_of(policy),
         "legal_references": list(policy.legal_references.all()),
         "others": list(other_versions(request.user, version)),
-        "can_manage": can_manage_policies(request.user),
+        "actions": version_actions(request.user, version),
+        "events": version_history(request.user, version),
     }
-    if context["can_manage"]:
-        context["events"] = list(version.events.select_related("actor"))
     return render(request, "policies/reading.html", context)
 
 
@@ -74,13 +73,7 @@ def _int_or_404(value: str | None) -> int | None:
 def version_compare(request, number: str):
     """Two versions side by side: ?de=<older>&a=<newer>; by default the one in force and the one before."""
     policy = get_policy_for(request.user, number)
-    versions = (
-        versions_visible_to(request.user)
-        .filter(policy=policy)
-        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("order")))
-        .order_by("-effective_on", "-created_at")
-    )
-    choices = list(versions)
+    choices = comparable_versions(request.user, policy)
     by_pk = {v.pk: v for v in choices}
     old_pk, new_pk = _int_or_404(request.GET.get("de")), _int_or_404(request.GET.get("a"))
     if (old_pk is not None and old_pk not in by_pk) or (new_pk is not None and new_pk not in by_pk):
