@@ -1,4 +1,8 @@
-"""The person's notifications: list, open, mark read, mark all read, email preferences."""
+"""The person's notifications: list, open, mark read, mark all read, email preferences.
+
+Services are called through `portal.actions.attempt`: a refusal lands on the form or as a message; a
+notification of someone else is a 404 from the selector before any service runs.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.actions import attempt
 
 from . import selectors, services
 from .forms import PreferenceForm
@@ -46,7 +52,7 @@ def notification_list(request):
 def notification_open(request, pk: int):
     """Follow a notification to its object, marking it read on the way."""
     notification = selectors.get_notification_for(request.user, pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    attempt(request, lambda: services.notification_mark_read(user=request.user, notification=notification))
     link = notification.link
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(link)
@@ -56,7 +62,7 @@ def notification_open(request, pk: int):
 @require_POST
 def notification_read(request, pk: int):
     notification = selectors.get_notification_for(request.user, pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    attempt(request, lambda: services.notification_mark_read(user=request.user, notification=notification))
     if request.htmx:
         return render(
             request,
@@ -71,8 +77,8 @@ def notification_read(request, pk: int):
 
 @require_POST
 def notification_read_all(request):
-    changed = services.notifications_mark_all_read(user=request.user)
-    if changed:
+    outcome = attempt(request, lambda: services.notifications_mark_all_read(user=request.user))
+    if outcome.value:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
     return redirect(_safe_next(request, reverse("notifications:list")))
 
@@ -82,9 +88,14 @@ def preferences(request):
     preference = selectors.preference_for(request.user)
     form = PreferenceForm(request.POST or None, initial={"reminders": preference.reminders})
     if request.method == "POST" and form.is_valid():
-        services.preference_set(user=request.user, reminders=form.cleaned_data["reminders"])
-        messages.success(request, _("Vos préférences de notification sont enregistrées."))
-        return redirect("notifications:preferences")
+        outcome = attempt(
+            request,
+            lambda: services.preference_set(user=request.user, reminders=form.cleaned_data["reminders"]),
+            form=form,
+            success=_("Vos préférences de notification sont enregistrées."),
+        )
+        if outcome.ok:
+            return redirect("notifications:preferences")
     return render(
         request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200
     )

@@ -5,6 +5,7 @@ Nothing here is ever deleted: history is kept (§7.3).
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Designation, DesignationEvent, OfficialAccount
 
@@ -28,9 +29,21 @@ class OfficialAccountAdmin(NoDeleteMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class DesignationEventInline(admin.TabularInline):
+class StatusLabelsMixin:
+    """The statuses of an event row by their names, as the designation's page shows them."""
+
+    @admin.display(description=_("statut avant"))
+    def status_before(self, obj: DesignationEvent) -> str:
+        return obj.from_status_label
+
+    @admin.display(description=_("statut après"))
+    def status_after(self, obj: DesignationEvent) -> str:
+        return obj.to_status_label
+
+
+class DesignationEventInline(StatusLabelsMixin, admin.TabularInline):
     model = DesignationEvent
-    fields = ("at", "action", "actor", "from_status", "to_status", "note")
+    fields = ("created_at", "action", "actor", "status_before", "status_after", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -58,8 +71,8 @@ class DesignationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(DesignationEvent)
-class DesignationEventAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ("designation", "action", "actor", "from_status", "to_status", "at")
+class DesignationEventAdmin(StatusLabelsMixin, NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("designation", "action", "actor", "status_before", "status_after", "created_at")
     list_filter = ("action",)
     list_select_related = ("designation", "actor")
 

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.actions import errors_to_form
+from portal.dates import add_years
 from portal.models import Direction, StaffProfile
 
-from .models import Designation, OfficialAccount, max_end_date
+from .models import PERIOD_YEARS, Designation, OfficialAccount
 from .services import AccountData, DesignationData, validate_period
 
 
@@ -59,9 +61,7 @@ class _PeriodForm(forms.Form):
             try:
                 validate_period(start_date=start, end_date=end)
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        self.add_error(field, message)
+                errors_to_form(self, error)
         return cleaned
 
     def to_data(self) -> DesignationData:
@@ -93,7 +93,7 @@ class DesignationForm(_PeriodForm):
         )
         today = timezone.localdate()
         self.fields["start_date"].initial = today
-        self.fields["end_date"].initial = max_end_date(today)
+        self.fields["end_date"].initial = add_years(today, PERIOD_YEARS)
 
 
 class RenewalForm(_PeriodForm):
@@ -104,7 +104,7 @@ class RenewalForm(_PeriodForm):
         today = timezone.localdate()
         start = max(today, previous.end_date + datetime.timedelta(days=1))
         self.fields["start_date"].initial = start
-        self.fields["end_date"].initial = max_end_date(start)
+        self.fields["end_date"].initial = add_years(start, PERIOD_YEARS)
         self.fields["role"].initial = previous.role
         self.fields["justification"].initial = previous.justification
         self.fields["accounts"].initial = [a.pk for a in previous.accounts.all() if a.is_active]

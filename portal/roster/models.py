@@ -13,17 +13,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# §6.3 / issue: "une date de fin au plus un an plus tard". The database allows 366 days (leap years);
-# the services check the exact calendar year with `max_end_date`.
-MAX_PERIOD_DAYS = 366
+from portal.dates import AddYears
+from portal.workflow import EventBase
 
-
-def max_end_date(start: datetime.date) -> datetime.date:
-    """The last allowed end date of a period starting on `start`: the same day one year later."""
-    try:
-        return start.replace(year=start.year + 1)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + 1, day=28)
+# A designation lasts at most a year (docs/rules.md): the end date is at most `add_years(start, 1)`
+# (29 February -> 28 February). The services check it with `portal.dates.add_years`, the database
+# with the same rule as an expression (`AddYears`).
+PERIOD_YEARS = 1
 
 
 class OfficialAccount(models.Model):
@@ -156,7 +152,7 @@ class Designation(models.Model):
                 violation_error_message=_("La date de fin doit suivre la date de début."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__lte=F("start_date") + datetime.timedelta(days=MAX_PERIOD_DAYS)),
+                condition=Q(end_date__lte=AddYears(F("start_date"), PERIOD_YEARS)),
                 name="designation_at_most_one_year",
                 violation_error_message=_("Une désignation dure au plus un an."),
             ),
@@ -217,7 +213,7 @@ class DesignationAccount(models.Model):
         return f"{self.designation_id} → {self.account_id}"
 
 
-class DesignationEvent(models.Model):
+class DesignationEvent(EventBase):
     """One step in the life of a designation: who did what, when, from which status to which."""
 
     class Action(models.TextChoices):
@@ -232,26 +228,23 @@ class DesignationEvent(models.Model):
 
     designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
-    from_status = models.CharField(
-        _("statut avant"), max_length=10, choices=Designation.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("statut après"), max_length=10, choices=Designation.Status.choices)
-    note = models.TextField(_("note"), max_length=2000, blank=True)
 
-    class Meta:
+    class Meta(EventBase.Meta):
         verbose_name = _("événement de désignation")
         verbose_name_plural = _("événements de désignation")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["designation", "action", "at"])]
+        indexes = [models.Index(fields=["designation", "action", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.designation_id} {self.action} {self.at:%Y-%m-%d}"
+        return f"{self.designation_id} {self.action} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    return str(Designation.Status(status).label) if status in Designation.Status.values else status

@@ -1,9 +1,10 @@
-"""notify / notify_many: the outbox row, the transaction, the digest routing."""
+"""notify / notify_many / notify_people: the outbox row, the transaction, the digest routing, who is told."""
 
 import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portal.notifications.models import Notification
@@ -11,6 +12,7 @@ from portal.notifications.services import (
     notifications_mark_all_read,
     notify,
     notify_many,
+    notify_people,
     preference_set,
 )
 
@@ -104,11 +106,40 @@ def test_notify_many_without_anyone_writes_nothing(db):
     assert notify_many(kind="tests.routed", recipients=[]) == []
 
 
+def test_notify_people_tells_each_active_person_once_never_the_actor_nor_the_excluded(
+    org, django_capture_on_commit_callbacks
+):
+    departed = org.user("harry")
+    departed.is_active = False
+    departed.save()
+    people = [org.user(n) for n in ("alice", "bob", "carol", "diane")] + [departed, org.user("bob").pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        told = notify_people(
+            "tests.routed", people, target=org.care, actor=org.user("diane"), exclude=[org.user("alice").pk, None]
+        )
+    assert told == 2
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == ["bob", "carol"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([org.user("bob").email, org.user("carol").email])
+
+
+def test_notify_people_writes_nothing_when_the_caller_rolls_back(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notify_people("tests.routed", [org.user("alice")], target=org.care)
+            raise RuntimeError("the state change failed")
+    assert not Notification.objects.exists() and not callbacks and not mail.outbox
+
+
+def test_notify_people_with_nobody_left_writes_nothing(org):
+    assert notify_people("tests.routed", [org.user("alice")], actor=org.user("alice")) == 0
+    assert not Notification.objects.exists()
+
+
 def test_preference_and_mark_all_read(org):
     alice = org.user("alice")
     assert preference_set(user=alice, reminders="digest").reminders == "digest"
     assert preference_set(user=alice, reminders="each").reminders == "each"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         preference_set(user=alice, reminders="never")
     notify(kind="tests.routed", recipient=alice)
     notify(kind="tests.routed", recipient=alice)

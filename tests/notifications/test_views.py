@@ -132,6 +132,22 @@ def test_preferences_page(org, login):
     assert not NotificationPreference.objects.filter(user=org.user("oscar")).exists()
 
 
+def test_preferences_refused_by_the_service_land_on_the_form(org, login, monkeypatch):
+    """The page goes through portal.actions.attempt: the service's refusal is shown on its field."""
+    from django.core.exceptions import ValidationError
+
+    from portal.notifications import services
+
+    def refuse(**kwargs):
+        raise ValidationError({"reminders": "Choix refusé par le service."})
+
+    monkeypatch.setattr(services, "preference_set", refuse)
+    response = login(org.user("alice")).post(reverse("notifications:preferences"), {"reminders": "digest"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["reminders"] == ["Choix refusé par le service."]
+    assert not NotificationPreference.objects.exists()
+
+
 @pytest.fixture
 def only_my_panel(settings):
     settings.PORTAL_HOME_PANELS = ["portal.notifications.home.panels"]

@@ -1,10 +1,13 @@
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from policies.models import Section
 from portal.notifications.models import Notification
 from portal.permissions import direction_delegate_add
 from portal.roster import services
@@ -15,6 +18,7 @@ from tests.factories import make_staff
 from .factories import acknowledge
 
 Status = Designation.Status
+TZ = zoneinfo.ZoneInfo("America/Toronto")
 
 
 def data(
@@ -131,24 +135,41 @@ def test_end_date_at_most_one_year_after_start(org, designate):
         designate(person="bob", start=today - datetime.timedelta(days=3))
 
 
-def test_leap_day_start_ends_on_28_february():
-    from portal.roster.models import max_end_date
+LEAP_DAY = datetime.date(2028, 2, 29)
 
-    assert max_end_date(datetime.date(2028, 2, 29)) == datetime.date(2029, 2, 28)
+
+def test_leap_day_start_ends_on_28_february_in_the_service(org, designate):
+    """portal.dates.add_years: a period from 29 February 2028 ends on 28 February 2029 at the latest."""
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 9, tzinfo=TZ), tick=False):
+        with pytest.raises(ValidationError) as excinfo:
+            designate(start=LEAP_DAY, end=datetime.date(2029, 3, 1))
+        assert "2029-02-28" in excinfo.value.message_dict["end_date"][0]
+        assert designate(start=LEAP_DAY, end=datetime.date(2029, 2, 28)).end_date == datetime.date(2029, 2, 28)
+
+
+def _raw_designation(org, start, end):
+    return Designation.objects.create(
+        profile=org.alice,
+        direction=org.care,
+        role="publisher",
+        justification="x",
+        start_date=start,
+        end_date=end,
+        designated_by=org.user("carol"),
+    )
 
 
 def test_database_refuses_a_period_longer_than_a_year(org, accounts):
-    start = datetime.date(2030, 1, 1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Designation.objects.create(
-            profile=org.alice,
-            direction=org.care,
-            role="publisher",
-            justification="x",
-            start_date=start,
-            end_date=datetime.date(2031, 1, 3),
-            designated_by=org.user("carol"),
-        )
+        _raw_designation(org, datetime.date(2030, 1, 1), datetime.date(2031, 1, 2))
+    assert _raw_designation(org, datetime.date(2030, 1, 1), datetime.date(2031, 1, 1))
+
+
+def test_database_applies_the_same_leap_day_rule(org, accounts):
+    """The check constraint (portal.dates.AddYears) says what the service says: 28 February, not 1 March."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_designation(org, LEAP_DAY, datetime.date(2029, 3, 1))
+    assert _raw_designation(org, LEAP_DAY, datetime.date(2029, 2, 28))
 
 
 # --- Confirmation by DCAI and the acknowledgement prerequisite (§6.3, §7.3) -------------------------
@@ -164,7 +185,9 @@ def test_dcai_confirms_and_the_person_is_told_with_the_obligations(org, designat
     assert designation.events.last().action == "confirmed"
     active = Notification.objects.get(kind="roster.designation_active")
     assert active.recipient == org.user("alice")
-    assert active.link.startswith("/politiques/") and "#s-63" in active.link
+    # The anchor the reading page gives section 6.3 (no text loaded here: the same rule, "s-6-3").
+    assert active.link.startswith("/politiques/") and active.link.endswith("#" + Section(number="6.3").anchor)
+    assert active.link.endswith("#s-6-3")
     assert "#s-annexe-1" in active.context["netiquette_url"]
     # The direction learns of the decision; the officer who confirmed is not told of her own act.
     assert recipients("roster.designation_confirmed") == {"carol"}
@@ -219,10 +242,11 @@ def test_nobody_confirms_their_own_designation(org, accounts, version):
         actor=org.user("dora"), profile=org.diane, data=data([accounts["x"]])
     )
     assert recipients("roster.designation_submitted") == {"diane"}
-    with pytest.raises(ValidationError):
+    # Who may confirm is a question of person (403), the same rule the page asks (rules.confirm_refusal).
+    with pytest.raises(PermissionDenied, match="propre désignation"):
         services.designation_confirm(designation=designation, actor=org.user("diane"))
     # Dora designated her, so another DCAI officer confirms (four eyes).
-    with pytest.raises(ValidationError, match="autre personne"):
+    with pytest.raises(PermissionDenied, match="autre personne"):
         services.designation_confirm(designation=designation, actor=org.user("dora"))
     colleague = make_staff("dylan", org.dcai)
     services.designation_confirm(designation=designation, actor=colleague.user)

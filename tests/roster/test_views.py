@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from policies.models import Section
 from portal.notifications.models import Notification
 from portal.roster.models import Designation, OfficialAccount
-from tests.factories import StaffProfileFactory, UserFactory
+from tests.factories import StaffProfileFactory, UserFactory, make_staff
 
 from .factories import DesignationFactory, acknowledge
 
@@ -96,6 +97,41 @@ def test_direction_head_cannot_confirm_through_the_page(org, login, pending, ack
     assert "Confirmer la désignation" not in body
     assert "Révoquer la désignation" in body
     assert client.post(url("designation_confirm", pending.pk)).status_code == 403
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING
+
+
+def test_designator_who_is_also_dcai_sees_no_confirm_button_and_cannot_confirm(org, login, accounts, version):
+    """Four eyes (docs/rules.md): dora heads DCAI and designated diane; another DCAI officer confirms."""
+    acknowledge(org.user("diane"), version)
+    designation = DesignationFactory(
+        profile=org.diane, designated_by=org.user("dora"), accounts=[accounts["facebook"]]
+    )
+    client = login(org.user("dora"))
+    body = client.get(url("designation", designation.pk)).content.decode()
+    assert "Confirmer la désignation" not in body
+    assert url("designation_confirm", designation.pk) not in body
+    assert "Révoquer la désignation" in body  # she may still withdraw it
+    assert client.post(url("designation_confirm", designation.pk), {"comment": ""}).status_code == 403
+    designation.refresh_from_db()
+    assert designation.status == Status.PENDING and not designation.events.filter(action="confirmed").exists()
+    colleague = make_staff("dylan", org.dcai)
+    client = login(colleague.user)
+    assert "Confirmer la désignation" in client.get(url("designation", designation.pk)).content.decode()
+    assert client.post(url("designation_confirm", designation.pk), {"comment": ""}).status_code == 302
+    designation.refresh_from_db()
+    assert designation.status == Status.ACTIVE
+
+
+def test_pending_designation_whose_period_is_over_offers_no_confirmation(org, login, pending, acknowledged):
+    pending.start_date = timezone.localdate() - datetime.timedelta(days=10)
+    pending.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    pending.save()
+    client = login(org.user("diane"))
+    assert "Confirmer la désignation" not in client.get(url("designation", pending.pk)).content.decode()
+    response = client.post(url("designation_confirm", pending.pk), {"comment": ""})
+    assert response.status_code == 400
+    assert "période de cette désignation est terminée" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Status.PENDING
 
@@ -199,7 +235,9 @@ def test_dcai_confirms_through_the_page(org, login, pending, acknowledged):
     pending.refresh_from_db()
     assert pending.status == Status.ACTIVE
     detail = login(org.user("alice")).get(url("designation", pending.pk)).content.decode()
-    assert "nétiquette" in detail and "#s-63" in detail
+    # The obligations link points at the anchor the reading page gives section 6.3.
+    assert "nétiquette" in detail and f'#{Section(number="6.3").anchor}"' in detail
+    assert '#s-6-3"' in detail
     history = client.get(url("designation", pending.pk)).content.decode()
     assert "Confirmée par la DCAI" in history
 
