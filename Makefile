@@ -23,17 +23,21 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Set up and run the whole test suite (both cores).
+## Set up and run the whole test suite (both cores). Locally the test databases are kept between runs
+## (--reuse-db applies new migrations to them); CI passes PYTEST_ARGS=--create-db.
+PYTEST_ARGS ?= --reuse-db
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 messages: setup
-	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore='.venv/*' --ignore='node_modules/*'
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' --ignore='var/*'
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 bench: setup
