@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import evidence
+from incidents.evidence import files as evidence
 from incidents.models import Incident
 from tests.incidents.factories import upload
 

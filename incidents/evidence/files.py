@@ -1,4 +1,4 @@
-"""Evidence files: screenshots and PDFs only, checked by content, sanitised, stored privately.
+"""Evidence files: screenshots and PDFs only, checked by content and sanitised (storage: storage.py).
 
 Images are re-encoded with Pillow, which drops EXIF (location, device) and other metadata;
 PDFs are rebuilt page by page with pypdf, which drops the document information, XMP metadata,
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
@@ -210,39 +208,3 @@ def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-# --- Private storage --------------------------------------------------------------------------
-
-
-def storage_root() -> Path:
-    return Path(settings.PRIVATE_STORAGE_ROOT).resolve()
-
-
-def write_private(clean: CleanFile) -> str:
-    """Write the file under the private root; return its name relative to the root."""
-    now = timezone.now()
-    relative = f"incidents/{now:%Y/%m}/{uuid.uuid4().hex}.{clean.extension}"
-    path = storage_root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as handle:
-        handle.write(clean.data)
-    return relative
-
-
-def private_path(stored_name: str) -> Path:
-    """Absolute path of a stored file; refuses anything that would leave the private root."""
-    root = storage_root()
-    path = (root / stored_name).resolve()
-    if root not in path.parents:
-        raise ValueError("outside private storage")
-    return path
-
-
-def remove_private(stored_names: list[str]) -> None:
-    """Clean-up after a failed transaction: files written for rows that were never committed."""
-    for name in stored_names:
-        try:
-            private_path(name).unlink(missing_ok=True)
-        except (OSError, ValueError):
-            pass
