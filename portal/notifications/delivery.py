@@ -1,10 +1,24 @@
 """Email delivery of notifications: one row at a time, the daily digest, and the sweep.
 
 Idempotency rests on the claim: a conditional UPDATE moves a row from pending to sending, and only the
-worker whose UPDATE changed the row sends it; it then marks the row sent. A second run of the same task
-(acks_late redelivery, a duplicate message, the sweep) finds the row sending or sent and does nothing.
-A worker killed between claim and mark leaves the row sending: after NOTIFICATIONS_CLAIM_TIMEOUT (longer
-than any send can take) the sweep claims it again.
+worker whose UPDATE changed the row sends it; it then marks the row sent (and clears the last error). A
+second run of the same task (acks_late redelivery, a duplicate message, the sweep) finds the row sending or
+sent and does nothing.
+
+Every email carries a Message-ID derived from its row (`Notification.message_id`), the same on every
+attempt, so that a second copy is recognisable by mail systems as the same message.
+
+After the SMTP server has accepted a message, "mark sent" is retried on a fresh database connection for up
+to MARK_SENT_BUDGET seconds (a dropped connection, a PostgreSQL restart). A worker that dies leaves its row
+"sending": on PostgreSQL the claim records the server process of the connection that made it
+(`claim_backend`), and the sweep releases a claim older than NOTIFICATIONS_DEAD_CLAIM_GRACE seconds whose
+connection is gone (younger, its worker may be alive and reconnecting for its "mark sent"); on any database
+a claim older than NOTIFICATIONS_CLAIM_TIMEOUT is released.
+
+The remaining duplicate window: the SMTP server has accepted the message and then either the database
+stays unreachable for longer than MARK_SENT_BUDGET, or the process dies (kill -9, power loss) before its
+"mark sent" commits. The row is then sent again once its claim is released, with the same Message-ID.
+Nothing is lost; a row caught in that window is sent at most once more per such fault.
 """
 
 from __future__ import annotations
@@ -13,16 +27,17 @@ import datetime
 import logging
 import random
 import smtplib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Func, IntegerField, Q
 from django.utils import timezone
 
 from .emails import build_message, recipient_language, render_digest, render_notification
-from .models import Notification
+from .models import Notification, email_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +45,12 @@ Status = Notification.EmailStatus
 
 # Worth retrying: the SMTP server said "later" or could not be reached. A permanent refusal (5xx) is not.
 RETRYABLE = (smtplib.SMTPException, OSError)
+# The database went away (restart, dropped connection): retried on a fresh connection.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 SWEEP_BATCH = 5000
+# Seconds spent retrying "mark sent" after the SMTP server accepted (module docstring).
+MARK_SENT_BUDGET = 30.0
 
 
 class TransientDeliveryError(Exception):
@@ -40,6 +59,10 @@ class TransientDeliveryError(Exception):
     def __init__(self, message: str, countdown: float):
         super().__init__(message)
         self.countdown = countdown
+
+
+class SmtpUnavailable(TransientDeliveryError):
+    """The SMTP server could not be reached before any row was claimed: the whole batch waits."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,13 @@ def _stale_before(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT)
 
 
+def _claim_holder():
+    """What `claim_backend` records: this connection's server process on PostgreSQL, else nothing."""
+    if connection.vendor == "postgresql":
+        return Func(function="pg_backend_pid", output_field=IntegerField())
+    return None
+
+
 def claim(notification_id: int, now: datetime.datetime) -> bool:
     """Pending → sending, or re-claim a stale sending row. True only for the one caller that changed it."""
     claimable = Q(email_status=Status.PENDING) | Q(
@@ -76,7 +106,7 @@ def claim(notification_id: int, now: datetime.datetime) -> bool:
     )
     return bool(
         Notification.objects.filter(claimable, pk=notification_id).update(
-            email_status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            email_status=Status.SENDING, claimed_at=now, claim_backend=_claim_holder(), attempts=F("attempts") + 1
         )
     )
 
@@ -97,18 +127,56 @@ def _record_failure(ids: list[int], claimed_at: datetime.datetime, exc: BaseExce
     error = f"{type(exc).__name__}: {exc}"[:2000]
     rows = _ours(ids, claimed_at)
     attempts = max(rows.values_list("attempts", flat=True), default=0)
+    released = {"claimed_at": None, "claim_backend": None, "last_error": error}
     if _is_permanent(exc) or attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-        rows.update(email_status=Status.FAILED, claimed_at=None, last_error=error)
+        rows.update(email_status=Status.FAILED, **released)
         logger.error("Notification delivery failed for good (%s attempts): %s %s", attempts, ids, error)
         return None
     countdown = backoff(attempts)
     # The sweep stays away until the scheduled retry had its chance.
     next_attempt = timezone.now() + datetime.timedelta(seconds=countdown + settings.NOTIFICATIONS_SWEEP_AFTER)
-    rows.update(email_status=release_to, claimed_at=None, last_error=error, next_attempt_at=next_attempt)
+    rows.update(email_status=release_to, next_attempt_at=next_attempt, **released)
     logger.warning(
         "Notification delivery failed (attempt %s), retry in %.0fs: %s %s", attempts, countdown, ids, error
     )
     return countdown
+
+
+def _fresh_connection() -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken connection has nothing left to close
+        logger.debug("Closing the database connection failed", exc_info=True)
+
+
+def mark_sent(ids: list[int], claimed_at: datetime.datetime, *, budget: float = MARK_SENT_BUDGET) -> bool:
+    """After the SMTP server accepted: sent, last error cleared. Retried on a fresh connection while the
+    database is unreachable, for `budget` seconds; then the error propagates (the row stays "sending" and
+    its claim is released later: the duplicate window of the module docstring).
+
+    False when the claim had been taken over meanwhile (the other worker's send is then a duplicate).
+    """
+    deadline = time.monotonic() + budget
+    pause = 0.1
+    while True:
+        try:
+            return bool(
+                _ours(ids, claimed_at).update(
+                    email_status=Status.SENT,
+                    sent_at=timezone.now(),
+                    claimed_at=None,
+                    claim_backend=None,
+                    last_error="",
+                )
+            )
+        except DATABASE_UNAVAILABLE:
+            # Inside a transaction the connection cannot be replaced: the caller's transaction is lost anyway.
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Could not mark %s sent; retrying on a fresh connection in %.1fs", ids, pause)
+            _fresh_connection()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def deliver(notification_id: int, connection=None) -> str:
@@ -126,20 +194,21 @@ def deliver(notification_id: int, connection=None) -> str:
     address = _address_of(notification.recipient)
     if not address:
         _ours([notification.pk], now).update(
-            email_status=Status.SKIPPED, claimed_at=None, last_error="no active email address"
+            email_status=Status.SKIPPED, claimed_at=None, claim_backend=None, last_error="no active email address"
         )
         return Outcome.NO_ADDRESS
-    rendered = render_notification(notification, recipient_language(notification.recipient))
     try:
-        build_message(rendered, address, connection=connection).send()
+        rendered = render_notification(notification, recipient_language(notification.recipient))
+        build_message(rendered, address, connection=connection, message_id=notification.message_id).send()
     except RETRYABLE as exc:
         countdown = _record_failure([notification.pk], now, exc, release_to=Status.PENDING)
         if countdown is None:
             return Outcome.FAILED
         raise TransientDeliveryError(str(exc), countdown) from exc
-    if not _ours([notification.pk], now).update(
-        email_status=Status.SENT, sent_at=timezone.now(), claimed_at=None
-    ):
+    except Exception as exc:  # a fault of ours (rendering): back to the outbox with a backoff, never stuck
+        _record_failure([notification.pk], now, exc, release_to=Status.PENDING)
+        raise
+    if not mark_sent([notification.pk], now):
         logger.warning("Notification %s was sent but its claim had been taken over", notification.pk)
     return Outcome.SENT
 
@@ -165,9 +234,13 @@ class SharedConnection:
     def deliver(self, notification_id: int) -> str:
         try:
             self.connection.open()
-            return deliver(notification_id, connection=self.connection)
         except RETRYABLE as exc:
-            # Opening failed before any claim: nothing to release, the caller schedules a retry.
+            # Opening failed before any claim: nothing to release; the caller retries the whole batch.
+            self.close()
+            raise SmtpUnavailable(str(exc), backoff(1)) from exc
+        try:
+            return deliver(notification_id, connection=self.connection)
+        except RETRYABLE as exc:  # the connection broke outside a send (e.g. on close)
             self.close()
             raise TransientDeliveryError(str(exc), backoff(1)) from exc
         except TransientDeliveryError:
@@ -212,7 +285,7 @@ def deliver_digest(user_id: int, cutoff: datetime.datetime) -> str:
         )
         if ids:
             Notification.objects.filter(pk__in=ids).update(
-                email_status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                email_status=Status.SENDING, claimed_at=now, claim_backend=_claim_holder(), attempts=F("attempts") + 1
             )
     if not ids:
         return Outcome.SKIPPED
@@ -225,48 +298,100 @@ def deliver_digest(user_id: int, cutoff: datetime.datetime) -> str:
     address = _address_of(user)
     if not address:
         _ours(ids, now).update(
-            email_status=Status.SKIPPED, claimed_at=None, last_error="no active email address"
+            email_status=Status.SKIPPED, claimed_at=None, claim_backend=None, last_error="no active email address"
         )
         return Outcome.NO_ADDRESS
     rendered = render_digest(rows, recipient_language(user))
+    # The same reminders give the same Message-ID: a re-sent digest is recognisable as the same message.
+    message_id = email_message_id(f"digest.{user_id}.{rows[0].pk}.{rows[-1].pk}.{len(rows)}")
     try:
-        build_message(rendered, address).send()
+        build_message(rendered, address, message_id=message_id).send()
     except RETRYABLE as exc:
         countdown = _record_failure(ids, now, exc, release_to=Status.DIGEST)
         if countdown is None:
             return Outcome.FAILED
         raise TransientDeliveryError(str(exc), countdown) from exc
-    _ours(ids, now).update(email_status=Status.SENT, sent_at=timezone.now(), claimed_at=None)
+    mark_sent(ids, now)
     return Outcome.SENT
 
 
 # --- Sweep ---------------------------------------------------------------------------------------
 
 
-def sweepable(now: datetime.datetime | None = None) -> list[int]:
+def live_backends() -> dict[int, datetime.datetime] | None:
+    """PostgreSQL server processes of this database that are connected now, with their start time;
+    None on a database that cannot tell."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database()"
+        )
+        return {pid: started for pid, started in cursor.fetchall() if started is not None}
+
+
+def release_dead_claims(now: datetime.datetime | None = None) -> list[int]:
+    """Claims whose connection is gone (the worker died) go back to the outbox; returns the released
+    direct (non-digest) rows, to be handed over at once. PostgreSQL only; see the module docstring."""
+    now = now or timezone.now()
+    live = live_backends()
+    if live is None:
+        return []
+    old = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_DEAD_CLAIM_GRACE)
+    candidates = Notification.objects.filter(email_status=Status.SENDING, claimed_at__lt=old).values_list(
+        "pk", "claim_backend", "claimed_at", "digest"
+    )
+    dead = [
+        (pk, digest)
+        for pk, backend, claimed_at, digest in candidates
+        # A server process number reused by a newer connection started after the claim.
+        if backend is None or backend not in live or live[backend] > claimed_at
+    ]
+    released: list[int] = []
+    for is_digest in (False, True):
+        ids = [pk for pk, digest in dead if digest == is_digest]
+        if not ids:
+            continue
+        count = Notification.objects.filter(pk__in=ids, email_status=Status.SENDING, claimed_at__lt=old).update(
+            email_status=Status.DIGEST if is_digest else Status.PENDING,
+            claimed_at=None,
+            claim_backend=None,
+            next_attempt_at=None,
+        )
+        logger.warning("Released %s notification claims of a worker that died", count)
+        if not is_digest:
+            released = ids
+    return released
+
+
+def sweepable(now: datetime.datetime | None = None, *, backlog: int | None = None) -> list[int]:
     """Rows the sweep must hand over again, oldest first; each is held back for one claim timeout so the
     next sweeps do not hand it over twice while it waits in the queue.
 
-    Pending rows older than NOTIFICATIONS_SWEEP_AFTER (never enqueued: Redis was down; or the message was
-    lost), and sending rows whose claim is stale (the worker died). Stale digest claims go back to the digest.
+    - sending rows whose worker died (`release_dead_claims`) or whose claim is stale;
+    - pending rows older than NOTIFICATIONS_SWEEP_AFTER that are not in the queue: never handed over (the
+      broker was down) or lost (the broker restarted). `backlog` is the number of messages waiting in the
+      queue: while it is not 0 (or unknown) a pending row may simply be waiting there, and it is handed over
+      again only after NOTIFICATIONS_REQUEUE_AFTER.
+    Stale digest claims go back to the digest.
     """
     now = now or timezone.now()
+    released = release_dead_claims(now)
     stale = _stale_before(now)
     Notification.objects.filter(email_status=Status.SENDING, digest=True, claimed_at__lt=stale).update(
-        email_status=Status.DIGEST, claimed_at=None
+        email_status=Status.DIGEST, claimed_at=None, claim_backend=None
     )
-    due = Q(
-        email_status=Status.PENDING,
-        created_at__lt=now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER),
-    ) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    due |= Q(email_status=Status.SENDING, digest=False, claimed_at__lt=stale) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
+    not_held = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    waited = settings.NOTIFICATIONS_SWEEP_AFTER if backlog == 0 else settings.NOTIFICATIONS_REQUEUE_AFTER
+    due = Q(email_status=Status.PENDING, created_at__lt=now - datetime.timedelta(seconds=waited)) & not_held
+    due |= Q(email_status=Status.SENDING, digest=False, claimed_at__lt=stale) & not_held
     ids = list(
         Notification.objects.filter(due)
+        .exclude(pk__in=released)
         .order_by("created_at", "id")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+    ids = released + ids
     if ids:
         Notification.objects.filter(pk__in=ids).update(
             next_attempt_at=now + datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT)

@@ -101,14 +101,18 @@ def render_digest(notifications: list[Notification], language: str) -> Rendered:
         )
 
 
-def build_message(rendered: Rendered, to: str, connection=None) -> EmailMultiAlternatives:
+def build_message(rendered: Rendered, to: str, connection=None, message_id: str = "") -> EmailMultiAlternatives:
+    """`message_id`: the row's stable Message-ID (Notification.message_id); a new one when empty."""
+    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    if message_id:
+        headers["Message-ID"] = message_id
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         connection=connection,
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+        headers=headers,
     )
     message.attach_alternative(rendered.html, "text/html")
     return message

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from .kinds import kind_detail, kind_title
 
 
+def email_message_id(local_part: str) -> str:
+    """`<local_part@domain>`, the domain being the sender's (DEFAULT_FROM_EMAIL)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<{local_part}@{domain}>"
+
+
 class Notification(models.Model):
     """Outbox row: written in the caller's transaction, delivered by email after commit.
 
@@ -43,6 +49,9 @@ class Notification(models.Model):
     # Routed to the daily digest when written (reminder kind, person chose the digest, not urgent).
     digest = models.BooleanField(_("résumé quotidien"), default=False)
     claimed_at = models.DateTimeField(_("réservée le"), null=True, blank=True)
+    # PostgreSQL: the server process of the connection that made the claim. When that connection is gone
+    # (the worker died), the sweep releases the claim without waiting for the claim timeout.
+    claim_backend = models.PositiveIntegerField(_("connexion de la réservation"), null=True, blank=True)
     # The sweep leaves a pending row alone until then (retry backoff, or already handed to a worker).
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
@@ -61,6 +70,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def message_id(self) -> str:
+        """The email's Message-ID, derived from the row: the same on every attempt, so a second copy sent
+        after a lost "mark sent" is recognisable as the same message (portal.notifications.delivery)."""
+        return email_message_id(f"notification.{self.pk}.{self.created_at:%Y%m%d%H%M%S%f}")
 
     @property
     def title(self) -> str:

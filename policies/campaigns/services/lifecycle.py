@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies.models import PolicyVersion
+from portal.locks import running_alone
 from portal.models import Direction, StaffProfile
 from portal.notifications.services import notify_people
 from portal.workflow import lock, record_event, transition
@@ -25,11 +27,12 @@ from portal.workflow import lock, record_event, transition
 from ..models import AcknowledgementRequest, Campaign, CampaignEvent
 from ..notifications import KIND_LAUNCHED
 from ..selectors import audience_profiles, can_manage_campaigns
-from ..workflow import CAMPAIGN_WORKFLOW, CLOSE, ENROL, FINISH_LAUNCH, LAUNCH
+from ..workflow import CAMPAIGN_WORKFLOW, CLOSE, FINISH_LAUNCH, LAUNCH
 from .enrolment import INSERT_BATCH, _write_requests
 
 logger = logging.getLogger(__name__)
 Action = CampaignEvent.Action
+LAUNCH_LOCK = "campaign-launch"
 
 
 def require_campaign_manager(user: AbstractBaseUser) -> None:
@@ -64,7 +67,7 @@ def campaign_create(
     directions = list(directions)
     categories = list(dict.fromkeys(categories))
     errors: dict[str, str] = {}
-    if audience not in Campaign.Audience.values:
+    if audience not in (Campaign.Audience.INSTITUTION, Campaign.Audience.TARGETED):
         errors["audience"] = _("Public inconnu.")
     elif audience == Campaign.Audience.TARGETED and not (directions or categories):
         errors["audience"] = _("Choisissez au moins une direction ou une catégorie d'intervenants.")
@@ -122,21 +125,33 @@ def campaign_launch(*, campaign: Campaign, actor: AbstractBaseUser) -> Campaign:
 
 
 def _enqueue_launch(campaign_id: int) -> None:
+    """After commit. The launch task stores no result and publishing fails fast, so a broker that is down
+    never holds the request; `resume_stalled_launches` (every minute) then runs the launch."""
     from ..tasks import launch_campaign
 
     try:
         launch_campaign.delay(campaign_id)
-    except Exception:  # broker down: the reminders task resumes launches left in "launching"
+    except Exception:  # broker down: the campaign stays "launching" and is resumed
         logger.warning("Could not enqueue the launch of campaign %s", campaign_id, exc_info=True)
 
 
 def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> int:
     """The launch task's body (§7.5): safe to run again (it only fills what is missing).
 
-    Returns how many requests were notified by this run. The launcher is told when it is done.
+    One run at a time per campaign (`portal.locks.running_alone`: a second task, or the resume job, finds
+    it running and leaves it). Returns how many requests were notified by this run. The launcher is told
+    when it is done.
     """
+    with running_alone(LAUNCH_LOCK, campaign_id) as mine:
+        if not mine:
+            return 0
+        return _run_launch(campaign_id, batch_size)
+
+
+def _run_launch(campaign_id: int, batch_size: int) -> int:
     campaign = Campaign.objects.select_related("version").filter(pk=campaign_id).first()
-    if campaign is None or not CAMPAIGN_WORKFLOW.allows(campaign.status, ENROL):
+    # Once launched, every request was written: a late duplicate of the task has nothing to do.
+    if campaign is None or not CAMPAIGN_WORKFLOW.allows(campaign.status, FINISH_LAUNCH):
         return 0
     people = list(audience_profiles(campaign).order_by("pk").values_list("pk", "user_id"))
     Campaign.objects.filter(pk=campaign.pk).update(launch_total=len(people), launch_done=0)
@@ -166,6 +181,30 @@ def campaign_run_launch(*, campaign_id: int, batch_size: int = INSERT_BATCH) -> 
                 notify_people(KIND_LAUNCHED, [campaign.launched_by_id], target=campaign, context={"count": done})
     _refresh_statistics(done)
     return notified
+
+
+def resume_stalled_launches(*, now: datetime | None = None) -> int:
+    """Run every launch still "launching" settings.CAMPAIGN_LAUNCH_RESUME_AFTER seconds after it was asked
+    and whose task is not running: the broker was down when it was asked, or lost the message, or its worker
+    died. Beat runs this every minute, so a launch completes within minutes of the broker coming back.
+    Returns the launches resumed.
+    """
+    now = now or timezone.now()
+    asked_before = now - timedelta(seconds=settings.CAMPAIGN_LAUNCH_RESUME_AFTER)
+    stalled = list(
+        Campaign.objects.filter(status=Campaign.Status.LAUNCHING, launched_at__lt=asked_before)
+        .order_by("launched_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    resumed = 0
+    for campaign_id in stalled:
+        with running_alone(LAUNCH_LOCK, campaign_id) as mine:
+            if not mine:  # its task is running
+                continue
+            logger.warning("Resuming the launch of campaign %s", campaign_id)
+            _run_launch(campaign_id, INSERT_BATCH)
+            resumed += 1
+    return resumed
 
 
 def _refresh_statistics(rows_written: int) -> None:
