@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="portal.ping")
+@app.task(name="portal.ping", ignore_result=False)
 def ping(value: str) -> str:
-    """Round trip used by the health check and the broker integration test."""
+    """Round trip used by the health check and the broker integration test (the one result read back)."""
     return f"pong:{value}"

@@ -1,0 +1,140 @@
+"""The load run: the demo personas using the portal at a set rate for a set time, against loopback only.
+
+    locust -f deploy/load/locustfile.py --headless --host http://127.0.0.1:8000 -u 60 -r 10 -t 5m
+
+Each simulated person signs in as one of the demo logins (`manage.py seed_demo`) and, once per second
+(PORTAL_LOAD_RATE_PER_USER), does one mixed step: home page, notifications, the policy, their own
+declarations and acknowledgement requests; managers, the direction and DCAI open their queues and an
+incident; HR its campaigns; DCAI the roster; a few steps declare an incident with a small screenshot or
+acknowledge the policy. So `-u 60` is about 60 requests per second.
+
+At the end it prints throughput, p50/p95/p99 and errors, and exits non-zero when any request failed or the
+p95 passed PORTAL_LOAD_P95_MS (300 by default). A host that is not a loopback address is refused before
+anything is sent. Against the production profile without TLS (gunicorn directly), the script sends what
+nginx would: X-Forwarded-Proto https and the Host PORTAL_LOAD_HOST (ALLOWED_HOSTS of the portal).
+README, "Production", has the figures measured on this machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import re
+import sys
+from pathlib import Path
+
+from locust import HttpUser, constant_throughput, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portal_http import Person, require_loopback  # noqa: E402
+
+PERSONAS = ["employe", "employe", "employe", "gestionnaire", "gestionnaire", "direction", "rh", "dcai"]
+RATE_PER_USER = float(os.environ.get("PORTAL_LOAD_RATE_PER_USER", "1"))
+P95_LIMIT_MS = float(os.environ.get("PORTAL_LOAD_P95_MS", "300"))
+HOST_HEADER = os.environ.get("PORTAL_LOAD_HOST", "")
+_next_persona = itertools.cycle(PERSONAS)
+_incident_link = re.compile(r'href="(/incidents/\d+/)"')
+_request_link = re.compile(r'href="(/campagnes/demandes/\d+/)"')
+
+
+@events.init.add_listener
+def _loopback_only(environment, **kwargs):
+    require_loopback(environment.host or "")
+
+
+class Staff(HttpUser):
+    wait_time = constant_throughput(RATE_PER_USER)
+
+    def on_start(self):
+        require_loopback(self.host)
+        self.login = next(_next_persona)
+        headers = {"X-Forwarded-Proto": "https"}
+        if HOST_HEADER:
+            headers["Host"] = HOST_HEADER
+        self.client.verify = False  # a test certificate on loopback, when run through nginx
+        self.person = Person(self.client, "", headers)
+        self.person.sign_in(self.login)
+        self.seed = random.randrange(10**6)
+
+    def _get(self, path: str, name: str | None = None):
+        with self.client.get(path, headers=self.person.headers, allow_redirects=False, catch_response=True,
+                             name=name or path) as response:
+            self.person.plain_http_cookies(response)
+            if response.status_code >= 400:
+                response.failure(f"{response.status_code}")
+            elif "/comptes/connexion/" in response.headers.get("Location", ""):
+                response.failure("signed out")  # a page answered by the sign-in page is no page at all
+            else:
+                response.success()
+            return response
+
+    @task(4)
+    def home(self):
+        self._get("/")
+
+    @task(2)
+    def notifications(self):
+        self._get("/notifications/")
+
+    @task(2)
+    def policy(self):
+        self._get("/politiques/10974/", "/politiques/[numéro]/")
+
+    @task(2)
+    def own_declarations(self):
+        self._get("/incidents/mes-declarations/")
+
+    @task(4)
+    def work(self):
+        """What the person's role is for: queues and an incident, campaigns, the roster."""
+        if self.login in ("gestionnaire", "direction", "dcai"):
+            page = self._get("/incidents/file/a-traiter/")
+            links = _incident_link.findall(page.text or "")
+            if links:
+                self._get(random.choice(links), "/incidents/[id]/")
+        elif self.login == "rh":
+            self._get("/campagnes/")
+        else:
+            self._get("/campagnes/mes-demandes/")
+        if self.login == "dcai":
+            self._get("/utilisateurs-autorises/")
+
+    @task(1)
+    def declare(self):
+        if self.login != "employe":
+            return self.home()
+        self.seed += 1
+        response = self.person.declare(self.seed, name="/incidents/declarer/")
+        if response.status_code != 302:  # the form came back: the declaration was not recorded
+            events.request.fire(
+                request_type="POST", name="/incidents/declarer/ (refused)", response_time=0, response_length=0,
+                exception=RuntimeError(f"declaration refused ({response.status_code})"), context={},
+            )
+
+    @task(1)
+    def acknowledge(self):
+        """Open one's acknowledgement request; confirm it when it still waits (once per person)."""
+        page = self._get("/campagnes/mes-demandes/")
+        links = _request_link.findall(page.text or "")
+        if not links:
+            return
+        request_page = self._get(links[0], "/campagnes/demandes/[id]/")
+        if 'name="attestation"' in (request_page.text or ""):
+            self.person.submit(links[0], links[0], {"attestation": "on"}, name="/campagnes/demandes/[id]/ (confirm)")
+
+
+@events.quitting.add_listener
+def _summary(environment, **kwargs):
+    total = environment.stats.total
+    if not total.num_requests:
+        return
+    seconds = max(1e-9, (total.last_request_timestamp or 0) - (total.start_time or 0))
+    print(
+        f"\nLOAD SUMMARY requests={total.num_requests} errors={total.num_failures} "
+        f"throughput={total.num_requests / seconds:.1f}/s p50={total.get_response_time_percentile(0.5):.0f}ms "
+        f"p95={total.get_response_time_percentile(0.95):.0f}ms p99={total.get_response_time_percentile(0.99):.0f}ms "
+        f"max={total.max_response_time:.0f}ms"
+    )
+    if total.num_failures or total.get_response_time_percentile(0.95) > P95_LIMIT_MS:
+        environment.process_exit_code = 1
