@@ -1,0 +1,281 @@
+"""Incident statistics of a period: counts and times only, never the content of an incident (§7.2, §7.3).
+
+`incident_figures` answers in a constant number of queries, whatever the number of incidents, and returns
+plain values (JSON-ready: codes, counts, seconds) so the statistics page, its exports and the board report
+(§7.1) show the same figures: a board report keeps them as they were on the day it was generated.
+
+What the figures count:
+- incidents declared during the period (optionally of one direction): by month, category, platform,
+  direction, level reached (where it was closed, else where it is) and outcome ("open" while not closed);
+- time to take in charge at each level (from its arrival at the level to the first take in charge there)
+  and time to close (from the declaration to the closure, by the level that closed it), as the median and
+  the 90th percentile (continuous percentiles, as PostgreSQL's percentile_cont);
+- overdue: incidents that missed a level's deadline (escalated by the portal, or DCAI reminded, or still
+  open past their deadline) and the automatic escalations;
+- takedowns requested during the period, how many were seen removed, and the median time to removal;
+- confidentiality-register entries whose incident became known during the period, and the notices dated
+  in the period (minister, Commission d'accès à l'information, persons concerned).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from ..models import Incident, RegisterEntry, Takedown
+from .period import Period
+
+Level = Incident.Level
+LEVELS = (Level.MANAGER, Level.DIRECTION, Level.DCAI)
+# §7.4: a direction never closes; a manager closes what is unfounded (§7.6), DCAI the rest (§7.3).
+CLOSING_LEVELS = (Level.MANAGER, Level.DCAI)
+OPEN = "open"
+FRACTIONS = (0.5, 0.9)
+
+
+# --- Percentiles -------------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], fraction: float) -> float | None:
+    """The continuous percentile of PostgreSQL's percentile_cont: linear between the two nearest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    lower, upper = math.floor(position), math.ceil(position)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+class _PercentileCont(Aggregate):
+    """percentile_cont(ARRAY[fractions]) WITHIN GROUP (ORDER BY expression), PostgreSQL only: every
+    fraction from one sort of the values."""
+
+    function = "percentile_cont"
+    template = "%(function)s(ARRAY[%(fractions)s]) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fractions: Sequence[float], **extra):
+        super().__init__(
+            expression,
+            fractions=", ".join(repr(float(f)) for f in fractions),
+            output_field=ArrayField(FloatField()),
+            **extra,
+        )
+
+
+class _Seconds(Func):
+    """Seconds from the second timestamp to the first (PostgreSQL)."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+def _native_percentiles() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _summary(values: Sequence[float]) -> dict:
+    return {"count": len(values), **{_key(f): _round(percentile(values, f)) for f in FRACTIONS}}
+
+
+def _key(fraction: float) -> str:
+    return f"p{round(fraction * 100)}"
+
+
+def _round(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)
+
+
+def _durations(incidents: QuerySet) -> dict:
+    """Times to take in charge (per level) and to close (per closing level, and all), in seconds."""
+    take = {level: (f"taken_{level}_at", f"reached_{level}_at") for level in LEVELS}
+    close_filter = {level: Q(level=Level.CLOSED, closed_at_level=level) for level in CLOSING_LEVELS}
+    close_filter["all"] = Q(level=Level.CLOSED)
+    if _native_percentiles():
+        aggregates = {}
+        for level, (end, start) in take.items():
+            present = Q(**{f"{end}__isnull": False, f"{start}__isnull": False})
+            aggregates[f"take_{level}_count"] = Count("pk", filter=present)
+            aggregates[f"take_{level}"] = _PercentileCont(_Seconds(F(end), F(start)), FRACTIONS, filter=present)
+        for name, condition in close_filter.items():
+            aggregates[f"close_{name}_count"] = Count("pk", filter=condition)
+            aggregates[f"close_{name}"] = _PercentileCont(
+                _Seconds(F("closed_at"), F("created_at")), FRACTIONS, filter=condition
+            )
+        row = incidents.aggregate(**aggregates)
+
+        def pick(prefix: str) -> dict:
+            values = row[prefix] or [None] * len(FRACTIONS)
+            percentiles = {_key(f): _round(v) for f, v in zip(FRACTIONS, values, strict=True)}
+            return {"count": row[f"{prefix}_count"], **percentiles}
+
+        return {
+            "take": {level: pick(f"take_{level}") for level in LEVELS},
+            "close": {name: pick(f"close_{name}") for name in close_filter},
+        }
+    # Other databases (the embedded SQLite default, a small institution): the times, then the percentiles.
+    columns = [name for pair in take.values() for name in pair] + ["created_at", "closed_at", "closed_at_level"]
+    takes: dict[str, list[float]] = {level: [] for level in LEVELS}
+    closes: dict[str, list[float]] = {name: [] for name in close_filter}
+    rows = incidents.filter(
+        Q(level=Level.CLOSED) | Q(taken_manager_at__isnull=False) | Q(taken_direction_at__isnull=False)
+        | Q(taken_dcai_at__isnull=False)
+    ).values_list(*columns)
+    for row in rows:
+        values = dict(zip(columns, row, strict=True))
+        for level, (end, start) in take.items():
+            if values[end] is not None and values[start] is not None:
+                takes[level].append((values[end] - values[start]).total_seconds())
+        if values["closed_at"] is not None:
+            seconds = (values["closed_at"] - values["created_at"]).total_seconds()
+            closes["all"].append(seconds)
+            if values["closed_at_level"] in closes:
+                closes[values["closed_at_level"]].append(seconds)
+    return {
+        "take": {level: _summary(takes[level]) for level in LEVELS},
+        "close": {name: _summary(closes[name]) for name in close_filter},
+    }
+
+
+# --- Counts ------------------------------------------------------------------------------------------
+
+
+def _reached(level: str) -> Q:
+    return Q(level=level) | Q(level=Level.CLOSED, closed_at_level=level)
+
+
+def _counts(incidents: QuerySet, now: datetime) -> dict:
+    """Every count by a fixed list of values, from one pass over the incidents (filtered counts)."""
+    still_open = ~Q(level=Level.CLOSED)
+    overdue = Q(missed_deadline=True) | (still_open & Q(deadline_at__lt=now))
+    aggregates = {
+        "total": Count("pk"),
+        "urgent": Count("pk", filter=Q(urgent=True)),
+        "open": Count("pk", filter=still_open),
+        "overdue": Count("pk", filter=overdue),
+        "auto_escalated": Count("pk", filter=Q(auto_escalations__gt=0)),
+        "auto_escalations": Coalesce(Sum("auto_escalations"), 0),
+    }
+    for code in Incident.Category.values:
+        aggregates[f"category_{code}"] = Count("pk", filter=Q(category=code))
+    for code in Incident.Platform.values:
+        aggregates[f"platform_{code}"] = Count("pk", filter=Q(platform=code))
+    for code in LEVELS:
+        aggregates[f"level_{code}"] = Count("pk", filter=_reached(code))
+    for code in Incident.Outcome.values:
+        aggregates[f"outcome_{code}"] = Count("pk", filter=Q(level=Level.CLOSED, outcome=code))
+    return incidents.aggregate(**aggregates)
+
+
+def _by_month(incidents: QuerySet, period: Period) -> list[list]:
+    counted = {
+        timezone.localtime(row["month"]).date().replace(day=1) if isinstance(row["month"], datetime)
+        else row["month"]: row["n"]
+        for row in incidents.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return [[month.strftime("%Y-%m"), counted.get(month, 0)] for month in period.months()]
+
+
+def _by_direction(incidents: QuerySet) -> list[list]:
+    rows = (
+        incidents.values("direction__code", "direction__name_fr", "direction__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "direction__code")
+    )
+    return [
+        [row["direction__code"] or "", row["direction__name_fr"] or "", row["direction__name_en"] or "", row["n"]]
+        for row in rows
+    ]
+
+
+def _takedowns(period: Period, direction_id: int | None) -> dict:
+    start, end = period.bounds()
+    takedowns = Takedown.objects.filter(requested_at__gte=start, requested_at__lt=end)
+    if direction_id:
+        takedowns = takedowns.filter(incident__direction_id=direction_id)
+    removed = Q(removed_seen_at__isnull=False)
+    if _native_percentiles():
+        row = takedowns.aggregate(
+            requested=Count("pk"),
+            obtained=Count("pk", filter=removed),
+            median=_PercentileCont(_Seconds(F("removed_seen_at"), F("requested_at")), [0.5], filter=removed),
+        )
+        median = row["median"][0] if row["median"] else None
+        return {"requested": row["requested"], "obtained": row["obtained"], "median_removal": _round(median)}
+    pairs = list(takedowns.values_list("requested_at", "removed_seen_at"))
+    times = [(seen - asked).total_seconds() for asked, seen in pairs if seen is not None]
+    return {"requested": len(pairs), "obtained": len(times), "median_removal": _round(percentile(times, 0.5))}
+
+
+def _register(period: Period, direction_id: int | None) -> dict:
+    entries = RegisterEntry.objects.all()
+    if direction_id:
+        entries = entries.filter(incident__direction_id=direction_id)
+    within = {"__gte": period.start, "__lte": period.end}
+
+    def dated(field: str) -> Q:
+        return Q(**{f"{field}{lookup}": value for lookup, value in within.items()})
+
+    learned = dated("learned_start")
+    return entries.aggregate(
+        entries=Count("pk", filter=learned),
+        serious_risk=Count("pk", filter=learned & Q(serious_injury_risk=True)),
+        minister=Count("pk", filter=dated("minister_notified_on")),
+        cai=Count("pk", filter=dated("cai_notified_on")),
+        persons=Count("pk", filter=dated("persons_notified_on")),
+        public=Count("pk", filter=learned & Q(public_notice=True)),
+    )
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def incident_figures(period: Period, *, direction=None, now: datetime | None = None) -> dict:
+    """The statistics of the incidents declared during `period` (of `direction`, a Direction, if given)."""
+    now = now or timezone.now()
+    start, end = period.bounds()
+    incidents = Incident.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+    direction_id = direction.pk if direction is not None else None
+    if direction_id:
+        incidents = incidents.filter(direction_id=direction_id)
+    counts = _counts(incidents, now)
+    total = counts["total"]
+    closed = total - counts["open"]
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "token": period.token},
+        "direction": None
+        if direction is None
+        else {"code": direction.code, "name_fr": direction.name_fr, "name_en": direction.name_en},
+        "computed_at": now.isoformat(),
+        "total": total,
+        "urgent": counts["urgent"],
+        "open": counts["open"],
+        "closed": closed,
+        "by_month": _by_month(incidents, period),
+        "by_category": [[code, counts[f"category_{code}"]] for code in Incident.Category.values],
+        "by_platform": [[code, counts[f"platform_{code}"]] for code in Incident.Platform.values],
+        "by_direction": _by_direction(incidents),
+        "by_level": [[code, counts[f"level_{code}"]] for code in LEVELS],
+        "by_outcome": [[code, counts[f"outcome_{code}"]] for code in Incident.Outcome.values]
+        + [[OPEN, counts["open"]]],
+        "times": _durations(incidents),
+        "overdue": {
+            "count": counts["overdue"],
+            "rate": _rate(counts["overdue"], total),
+            "auto_escalated": counts["auto_escalated"],
+            "auto_escalations": counts["auto_escalations"],
+        },
+        "takedowns": _takedowns(period, direction_id),
+        "register": _register(period, direction_id),
+    }
