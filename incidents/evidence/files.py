@@ -1,14 +1,16 @@
 """Evidence files: screenshots and PDFs only, checked by content and sanitised (storage: storage.py).
 
-Images are re-encoded with Pillow, which drops EXIF (location, device) and other metadata;
-PDFs are rebuilt page by page with pypdf, which drops the document information, XMP metadata,
-scripts and open actions. The SHA-256 of the stored file is kept so its integrity can be proved.
+This side reads each upload within the size limit and recognises its type by content; the decoding is
+done by a separate, limited process (sandbox.py, sandbox_worker.py) that rebuilds every file from its
+pixels: images are re-encoded without metadata (location, device, comments), PDFs become pictures of
+their pages in a new PDF, so no script, action, link, attachment or form of the original survives.
+Frames × width × height is capped before anything is decoded, per file and per declaration, and the
+whole batch has a deadline. The SHA-256 of the stored file is kept so its integrity can be proved.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, NameObject
+
+from . import sandbox
 
 IMAGE_TYPES = {
     "image/png": ("PNG", "png"),
@@ -32,7 +33,6 @@ IMAGE_TYPES = {
 }
 PDF_TYPE = "application/pdf"
 ALLOWED_TYPES = {*IMAGE_TYPES, PDF_TYPE}
-MAX_PIXELS = 60_000_000  # a screenshot is far smaller; refuse decompression bombs before decoding
 
 
 @dataclass(frozen=True)
@@ -81,113 +81,156 @@ def _safe_name(name: str) -> str:
     return (name or "preuve")[:200]
 
 
-def _clean_image(raw: bytes, fmt: str) -> bytes:
-    with Image.open(io.BytesIO(raw)) as probe:
-        if probe.width * probe.height > MAX_PIXELS:
-            raise ValueError("too many pixels")
-        probe.verify()
-    with Image.open(io.BytesIO(raw)) as image:
-        frames = getattr(image, "n_frames", 1)
-        out = io.BytesIO()
-        if frames > 1 and fmt in ("GIF", "WEBP"):
-            image.info.clear()
-            image.save(out, format=fmt, save_all=True)
-        else:
-            image.load()
-            clean = ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
-            if fmt == "JPEG" and clean.mode not in ("RGB", "L", "CMYK"):
-                clean = clean.convert("RGB")
-            clean.info.clear()
-            options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
-            clean.save(out, format=fmt, **options)
-        return out.getvalue()
+def _too_big(name: str) -> ValidationError:
+    return ValidationError(
+        _("« %(name)s » dépasse la taille maximale de %(max)s.")
+        % {"name": name, "max": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+    )
 
 
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute"}
+@dataclass(frozen=True)
+class Received:
+    """An upload read within the size limit, its type recognised by content (not by name)."""
+
+    name: str
+    content_type: str
+    raw: bytes
+
+    @property
+    def item(self) -> sandbox.Item:
+        if self.content_type == PDF_TYPE:
+            return sandbox.Item(kind="pdf", format="PDF", raw=self.raw)
+        return sandbox.Item(kind="image", format=IMAGE_TYPES[self.content_type][0], raw=self.raw)
+
+    @property
+    def extension(self) -> str:
+        return "pdf" if self.content_type == PDF_TYPE else IMAGE_TYPES[self.content_type][1]
 
 
-def _drop_active_annotations(page) -> None:
-    """Keep link and comment annotations, drop any that would run something when clicked."""
-    annotations = page.get("/Annots")
-    if annotations is None:
-        return
-    kept = []
-    for ref in annotations.get_object():
-        annotation = ref.get_object()
-        action = annotation.get("/A")
-        action = action.get_object() if action is not None else None
-        if "/AA" in annotation or (action is not None and action.get("/S") in _ACTIVE_ACTIONS):
-            continue
-        kept.append(ref)
-    page[NameObject("/Annots")] = ArrayObject(kept)
-
-
-def _clean_pdf(raw: bytes) -> bytes:
-    reader = PdfReader(io.BytesIO(raw), strict=False)
-    if reader.is_encrypted:
-        raise ValueError("encrypted")
-    writer = PdfWriter()
-    for page in reader.pages:
-        added = writer.add_page(page)
-        if "/AA" in added:
-            del added[NameObject("/AA")]
-        _drop_active_annotations(added)
-    if not len(writer.pages):
-        raise ValueError("no page")
-    writer.metadata = None
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def clean_upload(upload: UploadedFile) -> CleanFile:
-    """Check one uploaded file by its content and return a sanitised copy, or raise ValidationError."""
+def read_upload(upload: UploadedFile) -> Received:
+    """Read one upload (never more than the limit plus one byte) and recognise it, or raise ValidationError."""
     name = _safe_name(upload.name)
     max_bytes = settings.EVIDENCE_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
-        raise ValidationError(
-            _("« %(name)s » dépasse la taille maximale de %(max)s.")
-            % {"name": name, "max": filesizeformat(max_bytes)}
-        )
+        raise _too_big(name)
     upload.seek(0)
     raw = upload.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise ValidationError(
-            _("« %(name)s » dépasse la taille maximale de %(max)s.")
-            % {"name": name, "max": filesizeformat(max_bytes)}
-        )
+        raise _too_big(name)
     kind = filetype.guess(raw[:8192])
     mime = kind.mime if kind else None
     if mime not in ALLOWED_TYPES:
         raise ValidationError(
             _("« %(name)s » n'est ni une capture d'écran (PNG, JPEG, WEBP, GIF) ni un PDF.") % {"name": name}
         )
-    try:
-        if mime == PDF_TYPE:
-            data, extension = _clean_pdf(raw), "pdf"
-        else:
-            fmt, extension = IMAGE_TYPES[mime]
-            data = _clean_image(raw, fmt)
-    except (
-        ValueError,
-        OSError,
-        SyntaxError,
-        UnidentifiedImageError,
-        PdfReadError,
-        Image.DecompressionBombError,
-        KeyError,
-        TypeError,
-        AttributeError,
-    ) as error:
-        raise ValidationError(
-            _("« %(name)s » est endommagé ou illisible (%(type)s).") % {"name": name, "type": mime}
-        ) from error
-    if len(data) > max_bytes:
-        raise ValidationError(
-            _("« %(name)s » dépasse la taille maximale de %(max)s.")
-            % {"name": name, "max": filesizeformat(max_bytes)}
+    return Received(name=name, content_type=mime, raw=raw)
+
+
+def _megapixels(pixels: int) -> str:
+    return number_format(pixels / 1_000_000, 1)
+
+
+def refusal_message(received: Received, outcome: sandbox.Outcome) -> str:
+    """What the person is told about a file the sanitiser refused, with what to do instead."""
+    p = outcome.params
+    values = {
+        "name": received.name,
+        "type": received.content_type,
+        "pixels": _megapixels(p.get("pixels", 0)),
+        "max_pixels": _megapixels(p.get("max", 0)),
+        "frames": p.get("frames", 0),
+        "width": p.get("width", 0),
+        "height": p.get("height", 0),
+        "pages": p.get("pages", 0),
+        "max_pages": p.get("max", 0),
+        "seconds": number_format(float(settings.EVIDENCE_SANITISE_SECONDS), 0),
+    }
+    code = outcome.code
+    if code == "pixels" and p.get("frames", 1) > 1:
+        text = _(
+            "« %(name)s » est une animation trop lourde à vérifier : %(frames)d images de %(width)d × %(height)d "
+            "pixels, soit %(pixels)s mégapixels, pour %(max_pixels)s au plus. Joignez une capture d'une seule image."
         )
-    return CleanFile(original_name=name, content_type=mime, extension=extension, data=data)
+    elif code == "pixels" and received.content_type == PDF_TYPE:
+        text = _(
+            "« %(name)s » est trop lourd à convertir : %(pages)d pages, soit %(pixels)s mégapixels, "
+            "pour %(max_pixels)s au plus. Joignez seulement les pages utiles."
+        )
+    elif code == "pixels":
+        text = _(
+            "« %(name)s » est trop grand pour être vérifié : %(width)d × %(height)d pixels, soit %(pixels)s "
+            "mégapixels, pour %(max_pixels)s au plus. Joignez une capture plus petite."
+        )
+    elif code == "pages":
+        text = _("« %(name)s » compte %(pages)d pages, %(max_pages)d au plus : joignez seulement les pages utiles.")
+    elif code == "total_pixels":
+        text = _(
+            "Ces preuves sont trop lourdes à vérifier ensemble : %(pixels)s mégapixels, pour %(max_pixels)s au "
+            "plus par envoi. Joignez moins de fichiers ou des captures plus petites."
+        )
+    elif code == "password":
+        text = _("« %(name)s » est protégé par un mot de passe : joignez une copie sans mot de passe.")
+    elif code == "no_page":
+        text = _("« %(name)s » ne contient aucune page.")
+    elif code == "memory":
+        text = _("« %(name)s » demande trop de mémoire pour être vérifié : joignez une capture plus petite.")
+    elif code == sandbox.TIMEOUT:
+        text = _(
+            "« %(name)s » demande trop de traitement (plus de %(seconds)s s) : joignez une capture plus "
+            "petite, ou moins de fichiers à la fois."
+        )
+    elif code == sandbox.NOT_REACHED:
+        text = _("« %(name)s » n'a pas pu être vérifié à temps : joignez moins de fichiers à la fois.")
+    elif code == sandbox.FAILED:
+        text = _("« %(name)s » n'a pas pu être vérifié : réessayez, ou joignez une autre capture.")
+    else:
+        text = _("« %(name)s » est endommagé ou illisible (%(type)s).")
+    return text % values
+
+
+def _sanitised(received: Received, outcome: sandbox.Outcome) -> CleanFile:
+    if not outcome.ok:
+        raise ValidationError(refusal_message(received, outcome))
+    data = outcome.data
+    kind = filetype.guess(data[:8192])
+    if kind is None or kind.mime != received.content_type:
+        # The sanitiser's output is checked like an upload: it must be the type it claims to be.
+        raise ValidationError(refusal_message(received, sandbox.Outcome(code=sandbox.FAILED)))
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise _too_big(received.name)
+    return CleanFile(
+        original_name=received.name, content_type=received.content_type, extension=received.extension, data=data
+    )
+
+
+def _clean(uploads: list[UploadedFile]) -> list[CleanFile]:
+    """Read every upload, sanitise the readable ones in one batch; all refusals in file order."""
+    received: list[tuple[int, Received]] = []
+    errors: list[tuple[int, str]] = []
+    for index, upload in enumerate(uploads):
+        try:
+            received.append((index, read_upload(upload)))
+        except ValidationError as error:
+            errors.extend((index, message) for message in error.messages)
+    outcomes = sandbox.sanitise([item.item for _index, item in received])
+    cleaned = []
+    for (index, item), outcome in zip(received, outcomes, strict=True):
+        try:
+            cleaned.append(_sanitised(item, outcome))
+        except ValidationError as error:
+            errors.extend((index, message) for message in error.messages)
+    if errors:
+        messages = []
+        for _index, message in sorted(errors, key=lambda pair: pair[0]):
+            if message not in messages:  # one line for a refusal of the whole batch
+                messages.append(message)
+        raise ValidationError(messages)
+    return cleaned
+
+
+def clean_upload(upload: UploadedFile) -> CleanFile:
+    """Check one uploaded file by its content and return a sanitised copy, or raise ValidationError."""
+    return _clean([upload])[0]
 
 
 def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
@@ -199,12 +242,4 @@ def clean_uploads(uploads: list[UploadedFile]) -> list[CleanFile]:
             _("Vous pouvez joindre au plus %(max)d fichiers (vous en avez choisi %(count)d).")
             % {"max": max_files, "count": len(uploads)}
         )
-    cleaned, errors = [], []
-    for upload in uploads:
-        try:
-            cleaned.append(clean_upload(upload))
-        except ValidationError as error:
-            errors.extend(error.messages)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return _clean(uploads)

@@ -19,6 +19,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..models.policies import normalise_policy_number
+from .source import MAX_BYTES, MAX_DEPTH, MAX_SECTIONS
+
+MAX_HEADER_CHARS = 20_000  # the seed's header is under 1,000
 
 # --- Header ----------------------------------------------------------------------------------------
 
@@ -69,7 +72,8 @@ _LABEL_RE = re.compile(
     ),
     re.IGNORECASE,
 )
-_TAG_RE = re.compile(r"</?(?:b|strong|i|em|u|span|font|p|div)\b[^>]*>", re.IGNORECASE)
+# Quantifiers are bounded throughout: a hostile line must cost time in proportion to its length.
+_TAG_RE = re.compile(r"</?(?:b|strong|i|em|u|span|font|p|div)\b[^<>]{0,200}>", re.IGNORECASE)
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DMY_DATE_RE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
@@ -88,9 +92,9 @@ PAGE_BREAK = "\x00PAGE\x00"
 
 # --- §2 foundations --------------------------------------------------------------------------------
 
-_POLICY_REF_RE = re.compile(r"\((?P<number>\d{1,3}(?:[\s\u00a0]\d{3})|\d{4,6})\)\s*\.?\s*$")
+_POLICY_REF_RE = re.compile(r"\((?P<number>\d{1,3}(?:[\s\u00a0]\d{3})|\d{4,6})\)\s{0,3}\.?\s{0,3}$")
 _LAW_REF_RE = re.compile(
-    r"\((?P<citation>(?:RLRQ|L\.?R\.?Q\.?|LRQ|L\.?C\.?|S\.?C\.?|L\.?R\.?C\.?|RSQ)(?![A-Za-z])[^)]*)\)\s*\.?\s*$"
+    r"\((?P<citation>(?:RLRQ|L\.?R\.?Q\.?|LRQ|L\.?C\.?|S\.?C\.?|L\.?R\.?C\.?|RSQ)(?![A-Za-z])[^()]{0,200})\)\s{0,3}\.?\s{0,3}$"
 )
 _DOCUMENT_WORDS = re.compile(r"^(?:Politique|Procédure|Règlement|Directive|Code|Cadre)\b", re.IGNORECASE)
 
@@ -259,17 +263,18 @@ def _running_header_re(header: dict[str, str], kind: str) -> re.Pattern | None:
     parts = []
     if header.get("objet"):
         words = [re.escape(w) for w in header["objet"].split()]
-        parts.append(r"(?:\*\*)?\s*OBJET\s*:\s*" + r"\s+".join(words) + r"\s*(?:\*\*)?")
+        parts.append(r"(?:\*\*[ \t]{0,3})?OBJET\s{0,20}:\s{0,20}" + r"\s{1,20}".join(words) + r"\s{0,20}(?:\*\*)?")
     digits = normalise_policy_number(header.get("numero", ""))
     if digits:
-        number = r"\s*".join(digits)
-        kind_re = r"\s+".join(re.escape(w) for w in kind.split())
-        parts.append(rf"(?:\*\*)?\s*{kind_re}\s+N\s*[°ºo]\.?\s*:?\s*{number}\b\s*(?:\*\*)?")
+        number = r"\s{0,3}".join(digits)
+        kind_re = r"\s{1,20}".join(re.escape(w) for w in kind.split())
+        label = rf"{kind_re}\s{{1,20}}N\s{{0,3}}[°ºo]\.?\s{{0,3}}:?\s{{0,20}}{number}\b"
+        parts.append(rf"(?:\*\*[ \t]{{0,3}})?{label}\s{{0,20}}(?:\*\*)?")
     if not parts:
         return None
     piece = "|".join(f"(?:{p})" for p in parts)
     # One or more pieces in a row, across the blank lines a page break leaves between them.
-    return re.compile(rf"(?:{piece})(?:\s*(?:{piece}))*", re.IGNORECASE)
+    return re.compile(rf"(?:{piece})(?:\s{{0,20}}(?:{piece}))*", re.IGNORECASE)
 
 
 def _normalise_body(body: str, running: re.Pattern | None) -> tuple[str, int]:
@@ -458,8 +463,18 @@ def _read_dates(doc: ParsedDocument) -> None:
 
 
 def parse_document(text: str) -> ParsedDocument:
+    if len(text) > MAX_BYTES:  # files are checked by source.read_document; text from elsewhere here
+        return ParsedDocument(header={}, errors=[f"Texte de {len(text)} caractères : {MAX_BYTES} au plus."])
     text = _strip_markup(text)
     header_text, body = _split_header(text)
+    if len(header_text) > MAX_HEADER_CHARS:
+        return ParsedDocument(
+            header={},
+            errors=[
+                f"En-tête de {len(header_text)} caractères avant le premier titre en gras : "
+                f"{MAX_HEADER_CHARS} au plus. Est-ce bien un document de politique ?"
+            ],
+        )
     header, kind = parse_header(header_text)
     doc = ParsedDocument(header=header, kind=kind)
     if not header.get("numero") or not normalise_policy_number(header["numero"]):
@@ -480,6 +495,15 @@ def parse_document(text: str) -> ParsedDocument:
     if not doc.sections:
         doc.errors.append("Aucune section numérotée trouvée (« **1. TITRE** »).")
         return doc
+    if len(doc.sections) > MAX_SECTIONS:
+        doc.errors.append(f"{len(doc.sections)} sections : un document de politique en compte au plus {MAX_SECTIONS}.")
+        return doc
+    too_deep = next((section for section in doc.sections if section.level > MAX_DEPTH), None)
+    if too_deep is not None:
+        doc.errors.append(
+            f"Section {too_deep.number[:40]} : {too_deep.level} niveaux de numérotation, {MAX_DEPTH} au plus."
+        )
+        return doc
     if doc.purpose_title and _fold(doc.purpose_title) not in _PURPOSE_TITLES:
         doc.warnings.append(f"Préambule « {doc.purpose_title} » lu comme le but de la politique.")
     _check_numbering(doc)
@@ -489,7 +513,7 @@ def parse_document(text: str) -> ParsedDocument:
     for section in doc.sections:
         section.title = sentence_case(section.title, acronyms)
         for line in section.lines:
-            if "<" in line and re.search(r"</?[a-z][^>]*>", line, re.IGNORECASE):
+            if "<" in line and re.search(r"</?[a-z][^<>]{0,200}>", line, re.IGNORECASE):
                 doc.warnings.append(
                     f"Balise HTML gardée comme du texte en {section.number}."
                 )

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from incidents.evidence import clean_upload
-from incidents.models import Evidence, Takedown
+from incidents.models import BoardReport, Evidence, Takedown
 from incidents.services import register_entry_create
 from policies.campaigns.models import AcknowledgementRequest, Campaign
 from policies.models import PolicyVersion
@@ -63,6 +63,11 @@ def _world(org) -> dict[str, dict[str, object]]:
         incident=incident, requested_to="platform", requested_at=timezone.now() - timedelta(hours=1), recorded_by=diane
     )
     entry = register_entry_create(incident=incident, actor=diane, values=register_values())
+    # A board report DCAI generated (§7.1): only DCAI and the general direction read it.
+    report = BoardReport.objects.create(
+        period_start=timezone.localdate().replace(month=1, day=1), period_end=timezone.localdate(),
+        period_token="12m", figures={}, pdf=b"%PDF-1.7", pdf_size=8, pdf_sha256="0" * 64, generated_by=diane,
+    )
 
     version = VersionFactory()
     campaign = make_campaign(version, actor=org.user("harry"), status=Campaign.Status.LAUNCHED)
@@ -81,6 +86,7 @@ def _world(org) -> dict[str, dict[str, object]]:
             "takedown_pk": takedown.pk,
             "entry_pk": entry.pk,
             "user_pk": alice.pk,
+            "report_pk": report.pk,
         },
         "campaigns": {"pk": campaign.pk, "fmt": "csv"},
         "campaigns:request": {"pk": request.pk},

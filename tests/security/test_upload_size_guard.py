@@ -14,13 +14,13 @@ from tests.incidents.factories import upload
 @pytest.fixture
 def received_sizes(monkeypatch):
     sizes = []
-    original = evidence.clean_upload
+    original = evidence.read_upload
 
     def spy(file):
         sizes.append(file.size)
         return original(file)
 
-    monkeypatch.setattr(evidence, "clean_upload", spy)
+    monkeypatch.setattr(evidence, "read_upload", spy)
     return sizes
 
 
