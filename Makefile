@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint messages bench
+.PHONY: run serve test setup lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,21 @@ node_modules/.package-lock.json: package-lock.json
 
 setup: $(STAMP) node_modules/.package-lock.json
 
-## Set up and serve the portal on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data).
+## Set up and serve the portal on http://127.0.0.1:8000 (SQLite, demo data), with a Celery worker and
+## beat beside it on a broker folder (no Redis needed): emails and the periodic jobs run (README, "Demo").
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-colour -f deploy/Procfile.embedded -d . start
+
+## The production profile on this machine: gunicorn (deploy/gunicorn.conf.py), a worker and beat, behind the
+## reverse proxy of deploy/nginx/portal.conf. Needs the environment of deploy/portal.env.example (README,
+## "Production"); on several machines use the systemd units of deploy/systemd/.
+serve: setup
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --no-colour -f deploy/Procfile -d . start
 
 ## Set up and run the whole test suite (both cores). Locally the test databases are kept between runs
 ## (--reuse-db applies new migrations to them); CI passes PYTEST_ARGS=--create-db.

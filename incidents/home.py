@@ -3,7 +3,18 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import can_use_queues, declarations_of, institution_counts, queue_counts, sees_institution_counts
+from .selectors import (
+    can_use_queues,
+    declarations_of,
+    institution_counts,
+    leads_general_direction,
+    queue_counts,
+    sees_institution_counts,
+    urgent_watch,
+    with_holders,
+)
+
+URGENT_SHOWN = 8
 
 
 def panels(request) -> list[dict]:
@@ -40,6 +51,29 @@ def panels(request) -> list[dict]:
                 "title": _("Incidents dans l'établissement"),
                 "template": "incidents/_home_hr.html",
                 "counts": institution_counts(),
+            }
+        )
+    # §6.1, §7.3: DCAI watches every urgent incident, whatever its level (two queries).
+    watched, total = urgent_watch(user, limit=URGENT_SHOWN)
+    if watched:
+        result.append(
+            {
+                "title": _("Veille des incidents urgents"),
+                "template": "incidents/_home_urgent.html",
+                "incidents": with_holders(watched),
+                "total": total,
+                "more": total > len(watched),
+                "search_url": reverse("incidents:search") + "?urgent=oui&status=en-cours&sort=deadline",
+            }
+        )
+    # §7.2: the general direction's institution-wide indicators (counts only; one query).
+    if leads_general_direction(user):
+        result.append(
+            {
+                "title": _("Indicateurs de l'établissement"),
+                "template": "incidents/_home_oversight.html",
+                "counts": institution_counts(),
+                "statistics_url": reverse("incidents:statistics"),
             }
         )
     return result

@@ -41,9 +41,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.dates import add_years
+from portal.storage import private_storage
 from portal.workflow import record_event
 
-from .evidence import private_path
+from .evidence import delete_private
 from .models import (
     Event,
     Evidence,
@@ -238,16 +239,16 @@ def _purge_incident(pk: int, report: RetentionReport) -> None:
             texts += queryset.count() if report.dry_run else queryset.update(**values)
         stored = list(Evidence.objects.filter(incident=incident).values_list("stored_name", flat=True))
         files = 0
+        storage = private_storage()
         for name in stored:
             try:
-                path = private_path(name)
+                if report.dry_run:
+                    files += storage.exists(name)
+                # Erased inside the transaction: if it rolls back, the next run purges the rest.
+                elif delete_private(name):
+                    files += 1
             except ValueError:
                 continue
-            if path.exists():
-                files += 1
-                if not report.dry_run:
-                    # Erased inside the transaction: if it rolls back, the next run purges the rest.
-                    path.unlink(missing_ok=True)
         counts = {"evidence_files": files, "evidence_rows": len(stored), "texts": texts}
         if not report.dry_run:
             if changed:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import register
+from .views import register, reports, search, statistics
 
 app_name = "incidents"
 
@@ -11,6 +11,15 @@ urlpatterns = [
     path("declarer/intervenants/", views.staff_search, name="staff_search"),
     path("mes-declarations/", views.mine, name="mine"),
     path("file/<str:name>/", views.queue, name="queue"),
+    # Oversight (§7.1, §7.2, §7.3): every incident for DCAI, statistics, board reports.
+    path("recherche/", search.search, name="search"),
+    path("statistiques/", statistics.statistics, name="statistics"),
+    path("statistiques/export/<str:fmt>/", statistics.statistics_export, name="statistics_export"),
+    path("rapports-ca/", reports.board_reports, name="board_reports"),
+    path("rapports-ca/apercu/", reports.board_report_preview, name="board_report_preview"),
+    path("rapports-ca/produire/", reports.board_report_create, name="board_report_create"),
+    path("rapports-ca/<int:report_pk>/", reports.board_report, name="board_report"),
+    path("rapports-ca/<int:report_pk>/pdf/", reports.board_report_pdf, name="board_report_pdf"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/confirmation/", views.confirmation, name="confirmation"),
     path("<int:pk>/journal/", views.access_log, name="access_log"),

@@ -10,3 +10,9 @@ class PoliciesConfig(AppConfig):
         from portal.notifications.kinds import register
 
         register("policies.version_in_force", _("Nouvelle version de politique en vigueur"))
+        register(
+            "policies.review_due",
+            _("Révision de politique à prévoir"),
+            reminder=True,
+            detail=_("Prochaine révision prévue le %(review_on)s."),
+        )

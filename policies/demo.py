@@ -8,6 +8,8 @@ from typing import TextIO
 
 from django.conf import settings
 
+from portal.dates import add_years
+
 from .importer import parse_document
 from .importer.loader import import_document
 from .models import Policy, PolicyVersion
@@ -15,6 +17,7 @@ from .services import version_put_in_force, version_record_approval
 
 SEED_NAME = "politique-10974-medias-sociaux.txt"
 DEMO_RESOLUTION = "RCA 2018-05-3008"
+REVIEW_EVERY_YEARS = 5
 ENGLISH_TITLE = "Procedure on the use of social media"
 
 
@@ -56,3 +59,17 @@ def seed_policy(out: TextIO | None = None) -> None:
             version=version, actor=None, effective_on=version.signed_on or version.approved_on
         )
         say(f"Version {version.label} en vigueur depuis le {version.effective_on.isoformat()}.")
+    _plan_first_review(version, say)
+
+
+def _plan_first_review(version: PolicyVersion, say) -> None:
+    """§7.3: a version in force is reviewed; the seed's text, revised in 2018, is due five years later (the
+    demo then shows DCAI an overdue review). Written directly: the service only plans future dates."""
+    if version.status != PolicyVersion.Status.IN_FORCE or version.next_review_on is not None:
+        return
+    base = version.revised_on or version.effective_on
+    if base is None:
+        return
+    review_on = add_years(base, REVIEW_EVERY_YEARS)
+    PolicyVersion.objects.filter(pk=version.pk, next_review_on__isnull=True).update(next_review_on=review_on)
+    say(f"Prochaine révision de la version {version.label} : {review_on.isoformat()}.")

@@ -156,3 +156,29 @@ class PutInForceForm(forms.Form):
                 self, VersionDates.of(self.version).replace(effective_on=data.get("effective_on"))
             )
         return data
+
+
+class PlanReviewForm(forms.Form):
+    """§7.3: the date of the next review of a version in force, and what the review (if any) concluded."""
+
+    next_review_on = forms.DateField(label=_("Prochaine révision le"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        help_text=_("Par exemple : « Révisée le 2025-03-01 sans changement. »"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, version: PolicyVersion, **kwargs):
+        self.version = version
+        planned = version.next_review_on
+        upcoming = planned if planned and planned > timezone.localdate() else None
+        kwargs.setdefault("initial", {"next_review_on": upcoming})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            _add_date_problems(self, VersionDates.of(self.version).replace(next_review_on=data.get("next_review_on")))
+        return data

@@ -19,17 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.notifications.services import notify_people
-from portal.roles import direction_leads, hr_direction
+from portal.roles import dcai_officers, direction_leads, hr_direction
 from portal.workflow import lock, record_event, transition
 
 from .dates import VersionDates, validate_version_dates
-from .models import Policy, PolicyVersion, PolicyVersionEvent, Section
+from .models import Policy, PolicyVersion, PolicyVersionEvent, ReviewReminder, Section
+from .review import REVIEW_STAGES, stage_for
 from .selectors import can_manage_policies, in_force_version_of
-from .workflow import APPROVE, EDIT, PUT_IN_FORCE, SUPERSEDE, VERSION_WORKFLOW
+from .workflow import APPROVE, EDIT, PLAN_REVIEW, PUT_IN_FORCE, SUPERSEDE, VERSION_WORKFLOW
 
 Status = PolicyVersion.Status
 Action = PolicyVersionEvent.Action
 KIND_VERSION_IN_FORCE = "policies.version_in_force"
+KIND_REVIEW_DUE = "policies.review_due"
 
 # Fields of a draft DCAI may edit (the approval fields are written by `version_record_approval`).
 DRAFT_FIELDS = (
@@ -267,8 +269,13 @@ def version_put_in_force(
             update_fields=["effective_on"],
             event={"action": Action.PUT_IN_FORCE},
         )
+        # §7.5: everyone who confirmed the previous version is asked to confirm this one; HR is offered the
+        # campaign, prepared (or launched, per settings) in the same transaction.
+        from .campaigns.services import campaign_prepare_for_new_version
+
+        prepared = campaign_prepare_for_new_version(version=locked, previous=current, actor=actor)
         hr = hr_direction()
-        if hr is not None:
+        if hr is not None and prepared is None:
             notify_people(
                 KIND_VERSION_IN_FORCE,
                 direction_leads(hr).values_list("pk", flat=True),
@@ -277,3 +284,68 @@ def version_put_in_force(
                 context={"effective_on": effective_on.isoformat()},
             )
     return locked
+
+
+def version_plan_review(
+    *, version: PolicyVersion, actor: AbstractBaseUser | None, next_review_on: dt.date | None, note: str = ""
+) -> PolicyVersion:
+    """§7.3: DCAI keeps the policy up to date: it plans the next review of the version in force, or plans
+    the following one after a review that changed nothing (the note says so). Reminders follow the new date
+    (policies.review)."""
+    _require_manager(actor)
+    if next_review_on is None:
+        raise ValidationError({"next_review_on": _("Indiquez la date de la prochaine révision.")})
+    if next_review_on <= timezone.localdate():
+        raise ValidationError({"next_review_on": _("La prochaine révision doit être postérieure à aujourd'hui.")})
+    with transaction.atomic():
+        locked = lock(version, "policy")
+        VERSION_WORKFLOW.next_state(locked.status, PLAN_REVIEW)
+        validate_version_dates(VersionDates.of(locked).replace(next_review_on=next_review_on))
+        previous = locked.next_review_on
+        locked.next_review_on = next_review_on
+        summary = _("Prochaine révision : %(new)s (auparavant : %(old)s)") % {
+            "new": next_review_on.isoformat(),
+            "old": previous.isoformat() if previous else "—",
+        }
+        transition(
+            locked,
+            workflow=VERSION_WORKFLOW,
+            action=PLAN_REVIEW,
+            actor=actor,
+            note=f"{summary}\n{note.strip()}".strip(),
+            update_fields=["next_review_on"],
+            event={"action": Action.REVIEW_PLANNED},
+        )
+    return locked
+
+
+def review_reminders_send(*, today: dt.date | None = None) -> int:
+    """The daily job of the review cycle (policies.review): DCAI is reminded 90 and 30 days before a
+    version's review date, and once the date has passed; each reminder once (a claimed row per version,
+    date and stage, so a second run or a second machine sends nothing). Returns how many were sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = PolicyVersion.objects.filter(
+        status=Status.IN_FORCE,
+        next_review_on__isnull=False,
+        next_review_on__lte=today + dt.timedelta(days=max(REVIEW_STAGES)),
+    ).select_related("policy")
+    for version in due:
+        days_left = (version.next_review_on - today).days
+        stage = stage_for(days_left)
+        if stage is None:
+            continue
+        with transaction.atomic():
+            _row, created = ReviewReminder.objects.get_or_create(
+                version=version, review_on=version.next_review_on, stage=stage
+            )
+            if not created:
+                continue
+            notify_people(
+                KIND_REVIEW_DUE,
+                dcai_officers().values_list("pk", flat=True),
+                target=version,
+                context={"review_on": version.next_review_on.isoformat(), "days": max(days_left, 0)},
+            )
+            sent += 1
+    return sent

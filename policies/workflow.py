@@ -21,13 +21,16 @@ APPROVE = "approve"
 PUT_IN_FORCE = "put_in_force"
 SUPERSEDE = "supersede"
 START_DRAFT = "start_draft"
+# §7.3: DCAI keeps the policy up to date: it plans (or, after a review without change, re-plans) the next
+# review of the version in force.
+PLAN_REVIEW = "plan_review"
 
 VERSION_WORKFLOW = Workflow(
     moves={
         Status.DRAFT: {EDIT: None, APPROVE: Status.APPROVED},
         Status.APPROVED: {PUT_IN_FORCE: Status.IN_FORCE},
         # The next draft starts from the text of the version in force (§7.3); the version stays in force.
-        Status.IN_FORCE: {SUPERSEDE: Status.SUPERSEDED, START_DRAFT: None},
+        Status.IN_FORCE: {SUPERSEDE: Status.SUPERSEDED, START_DRAFT: None, PLAN_REVIEW: None},
         Status.SUPERSEDED: {},
     },
     labels=dict(Status.choices),

@@ -16,6 +16,7 @@ from guardian.admin import AdminUserObjectPermissionsForm, GuardedModelAdmin
 
 from . import services
 from .models import Direction, StaffProfile
+from .orgimport.wide_access import reactivation_needs_administrator
 from .permissions import direction_delegate_add, direction_delegate_remove
 from .roles import DELEGATE_PERMISSION
 
@@ -132,6 +133,21 @@ class StaffProfileForm(forms.ModelForm):
                 _("Seul un administrateur peut affecter une personne à la DRH ou à la DCAI, ou l'en retirer.")
             )
         return direction
+
+    def clean(self):
+        cleaned = super().clean()
+        returning = self.instance.pk and not self.initial.get("is_active", True) and cleaned.get("is_active")
+        direction = cleaned.get("direction")
+        if returning and direction is not None and not (self.actor is not None and self.actor.is_superuser):
+            if reactivation_needs_administrator(user_id=self.instance.user_id, direction_role=direction.role):
+                self.add_error(
+                    "is_active",
+                    _(
+                        "Seul un administrateur peut réactiver une personne qui retrouverait l'accès de la DRH "
+                        "ou de la DCAI (comme membre, directeur ou délégué)."
+                    ),
+                )
+        return cleaned
 
     def clean_manager(self):
         manager = self.cleaned_data.get("manager")

@@ -26,6 +26,8 @@ class Roles:
     delegated_direction_ids: frozenset[int] = field(default_factory=frozenset)
     is_hr: bool = False
     is_dcai: bool = False
+    # §7.2: the head and delegates of the general direction see to the application of the policy.
+    is_general_direction_lead: bool = False
 
     @property
     def profile_id(self) -> int | None:
@@ -61,6 +63,7 @@ def _compute(user: AbstractBaseUser) -> Roles:
     )
     # A person acts for HR or DCAI as its staff, its head or one of its delegates (as dcai_officers()).
     acting_roles = {row[1] for row in headed_rows + delegated_rows}
+    leads_general = Direction.Role.GENERAL in acting_roles
     if profile:
         acting_roles.add(profile.direction.role)
     return Roles(
@@ -71,6 +74,7 @@ def _compute(user: AbstractBaseUser) -> Roles:
         delegated_direction_ids=frozenset(pk for pk, _role in delegated_rows),
         is_hr=Direction.Role.HUMAN_RESOURCES in acting_roles,
         is_dcai=Direction.Role.COMMUNICATIONS in acting_roles,
+        is_general_direction_lead=leads_general,
     )
 
 
@@ -111,6 +115,24 @@ def dcai_officers():
         Q(profile__direction=dcai, profile__is_active=True)
         | Q(headed_directions=dcai)
         | Q(directionuserobjectpermission__content_object=dcai,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        is_active=True,
+    ).distinct()
+
+
+def hr_officers():
+    """Active users who act for HR (§7.5): its staff, its head and its delegates (as `roles.is_hr`)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    hr = hr_direction()
+    if hr is None:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(profile__direction=hr, profile__is_active=True)
+        | Q(headed_directions=hr)
+        | Q(directionuserobjectpermission__content_object=hr,
             directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
         is_active=True,
     ).distinct()

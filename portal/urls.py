@@ -4,21 +4,27 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import health, views
+from .accounts import views as account_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Health probes, without login (portal/health.py; also answered early by its middleware).
+    path("sante/", health.live, name="health_live"),
+    path("sante/pret/", health.ready, name="health_ready"),
     # The language switch is offered on the login page too.
     path("langue/", login_not_required(set_language), name="set_language"),
-    path("comptes/connexion/", views.ThrottledLoginView.as_view(), name="login"),
-    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Sign-in (portal/accounts): the directory, portal passwords as AUTH_LOCAL_LOGIN allows, the log.
+    path("comptes/connexion/", account_views.SignInView.as_view(), name="login"),
+    path("comptes/deconnexion/", account_views.sign_out, name="logout"),
+    path("comptes/", include("portal.accounts.urls")),
+    path("comptes/mot-de-passe/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "comptes/mot-de-passe/modifie/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("comptes/reinitialisation/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("comptes/reinitialisation/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "comptes/reinitialisation/envoyee/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -39,6 +45,11 @@ urlpatterns = [
     path("politiques/", include("policies.urls")),
     path("incidents/", include("incidents.urls")),
     path("campagnes/", include("policies.campaigns.urls")),
+    # The REST API for other systems (tokens, never a session) and its documentation (portal/api).
+    path("api/", include("portal.api.urls")),
+    # The admin signs in through the portal's page (same directory, limits and log).
+    path("admin/login/", account_views.admin_login),
+    path("admin/logout/", account_views.sign_out),
     path("admin/", admin.site.urls),
 ]
 

@@ -82,7 +82,7 @@ class DeclarationForm(forms.ModelForm):
         required=False,
         max_length=200,
         help_text=_(
-            "Nom complet ou matricule ; dès deux lettres, des intervenants actifs vous sont proposés. "
+            "Nom complet ou matricule ; dès trois caractères, des intervenants actifs vous sont proposés. "
             "Cette personne ne verra jamais la déclaration."
         ),
     )

@@ -38,7 +38,7 @@ def evidence_help_text() -> str:
     limits = evidence.limits()
     return _(
         "PNG, JPEG, WEBP, GIF ou PDF ; au plus %(count)d fichiers de %(size)s chacun. "
-        "Les métadonnées (position, appareil) sont retirées."
+        "Les métadonnées (position, appareil) sont retirées ; un PDF est gardé comme images de ses pages."
     ) % {"count": limits["max_files"], "size": filesizeformat(limits["max_bytes"])}
 
 

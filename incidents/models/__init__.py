@@ -7,10 +7,12 @@ from .incident import (
     ReferenceCounter,
 )
 from .register import RegisterEntry, RegisterEvent, RetentionLog
+from .reports import BoardReport
 
 __all__ = [
     "SHARE_PERMISSION",
     "AccessLog",
+    "BoardReport",
     "Event",
     "Evidence",
     "Incident",

@@ -154,6 +154,21 @@ class Incident(models.Model):
     )
     taken_in_charge_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
 
+    # The course of the incident, for the statistics (incidents.statistics): when it reached each level
+    # and when it was first taken in charge there. Levels only go up, so each is reached at most once.
+    reached_manager_at = models.DateTimeField(_("arrivé au gestionnaire le"), null=True, blank=True, editable=False)
+    reached_direction_at = models.DateTimeField(_("arrivé à la direction le"), null=True, blank=True, editable=False)
+    reached_dcai_at = models.DateTimeField(_("arrivé à la DCAI le"), null=True, blank=True, editable=False)
+    taken_manager_at = models.DateTimeField(
+        _("pris en charge par le gestionnaire le"), null=True, blank=True, editable=False
+    )
+    taken_direction_at = models.DateTimeField(
+        _("pris en charge par la direction le"), null=True, blank=True, editable=False
+    )
+    taken_dcai_at = models.DateTimeField(_("pris en charge par la DCAI le"), null=True, blank=True, editable=False)
+    auto_escalations = models.PositiveSmallIntegerField(_("transmissions automatiques"), default=0, editable=False)
+    missed_deadline = models.BooleanField(_("échéance dépassée"), default=False, editable=False)
+
     # Closure.
     outcome = models.CharField(_("issue"), max_length=10, choices=Outcome.choices, blank=True)
     closure_reason = models.TextField(_("motif de fermeture"), blank=True)
@@ -184,6 +199,10 @@ class Incident(models.Model):
             models.Index(fields=["level", "deadline_at"], name="incident_level_deadline"),
             models.Index(fields=["declarer", "created_at"], name="incident_declarer"),
             models.Index(fields=["closed_at"], name="incident_closed_at"),
+            # DCAI's urgent watch: every open urgent incident, soonest deadline first.
+            models.Index(
+                fields=["deadline_at"], condition=Q(urgent=True) & ~Q(level="closed"), name="incident_urgent_open"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -230,6 +249,11 @@ class Incident(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.level == self.Level.CLOSED
+
+    @property
+    def level_reached(self) -> str:
+        """The highest level the incident reached: where it was closed, else where it is."""
+        return self.closed_at_level if self.is_closed else self.level
 
     @property
     def link_list(self) -> list[str]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from ..rules import Viewer
+from .holder import HOLDER_RELATED, Holder, holder_of, with_holders
 from .lists import (
     RECENTLY_CLOSED_DAYS,
-    STAFF_SUGGESTIONS_LIMIT,
-    STAFF_SUGGESTIONS_MIN_LENGTH,
     can_use_queues,
     declarations_of,
     institution_counts,
@@ -21,7 +20,14 @@ from .lists import (
     queue_recently_closed,
     queue_to_handle,
     sees_institution_counts,
-    staff_suggestions,
+)
+from .oversight import (
+    board_reports_visible_to,
+    can_generate_board_reports,
+    can_read_board_reports,
+    can_see_statistics,
+    get_board_report_for,
+    leads_general_direction,
 )
 from .page import IncidentPage, incident_page, timeline_for
 from .register import (
@@ -30,6 +36,14 @@ from .register import (
     register_entries_visible_to,
     register_entry_of,
     register_history,
+)
+from .search import Criteria, can_search_incidents, search_incidents, urgent_watch
+from .staff import (
+    STAFF_SUGGESTIONS_LIMIT,
+    STAFF_SUGGESTIONS_MIN_LENGTH,
+    staff_search_is_long_enough,
+    staff_search_throttled,
+    staff_suggestions,
 )
 from .visibility import (
     CONFIDENTIAL_DECLARER,
@@ -53,14 +67,34 @@ def template_flags(user: AbstractBaseUser) -> dict[str, bool]:
         "declare": user.is_authenticated,
         "use_queues": can_use_queues(user),
         "keep_register": may_keep_register(user),
+        "search_incidents": can_search_incidents(user),
+        "see_statistics": can_see_statistics(user),
+        "read_board_reports": can_read_board_reports(user),
+        "generate_board_reports": can_generate_board_reports(user),
     }
 
 
 __all__ = [
     "CONFIDENTIAL_DECLARER",
+    "HOLDER_RELATED",
+    "Criteria",
+    "Holder",
+    "board_reports_visible_to",
+    "can_generate_board_reports",
+    "can_read_board_reports",
+    "can_search_incidents",
+    "can_see_statistics",
+    "get_board_report_for",
+    "holder_of",
+    "leads_general_direction",
+    "search_incidents",
+    "urgent_watch",
+    "with_holders",
     "RECENTLY_CLOSED_DAYS",
     "STAFF_SUGGESTIONS_LIMIT",
     "STAFF_SUGGESTIONS_MIN_LENGTH",
+    "staff_search_is_long_enough",
+    "staff_search_throttled",
     "IncidentPage",
     "Viewer",
     "access_log_of",

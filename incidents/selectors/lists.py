@@ -1,14 +1,13 @@
-"""Lists of incidents: the declarer's own, the handlers' queues, HR's counts, staff suggestions."""
+"""Lists of incidents: the declarer's own, the handlers' queues, HR's counts (staff suggestions: staff.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal.models import StaffProfile
 from portal.roles import roles_for
 
 from .. import rules
@@ -84,42 +83,3 @@ def institution_counts(now=None) -> dict[str, int]:
         declared_30d=Count("pk", filter=Q(created_at__gte=since)),
         closed_30d=Count("pk", filter=Q(closed_at__gte=since)),
     )
-
-
-STAFF_SUGGESTIONS_MIN_LENGTH = 2
-STAFF_SUGGESTIONS_LIMIT = 10
-
-
-def staff_suggestions(
-    *, text: str, exclude_user: AbstractBaseUser | None = None, limit: int = STAFF_SUGGESTIONS_LIMIT
-) -> list[StaffProfile]:
-    """Active staff a declarer may name as concerned (§7.7): every word typed in their name, or exactly
-    their employee number. One query, whatever the size of the staff; inactive people never appear.
-    """
-    text = " ".join((text or "").split())[:100]
-    if len(text) < STAFF_SUGGESTIONS_MIN_LENGTH:
-        return []
-    by_name = Q()
-    for word in text.split()[:5]:
-        by_name &= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-    exact_number = Q(employee_number__iexact=text)
-    queryset = (
-        StaffProfile.objects.filter(is_active=True, user__is_active=True)
-        .filter(by_name | exact_number)
-        .select_related("user", "direction")
-        .only(
-            "pk",
-            "employee_number",
-            "user__username",
-            "user__first_name",
-            "user__last_name",
-            "direction__code",
-            "direction__name_fr",
-            "direction__name_en",
-        )
-        .annotate(exact=Case(When(exact_number, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("exact", "user__last_name", "user__first_name", "pk")
-    )
-    if exclude_user is not None:
-        queryset = queryset.exclude(user=exclude_user)
-    return list(queryset[:limit])

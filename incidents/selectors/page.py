@@ -14,6 +14,7 @@ from .. import rules
 from ..models import Event, Evidence, Incident, Message
 from ..routing import Route, next_route
 from ..rules import Viewer
+from .holder import holder_of
 from .register import register_entry_of
 from .visibility import available_actions, declarer_label, shared_with, viewer_of
 
@@ -61,6 +62,8 @@ def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
     open_request = any(m.kind == Message.Kind.REQUEST and m.answered_at is None for m in messages)
     actions = available_actions(user, incident, viewer, open_request=open_request)
     declarer_name = declarer_label(incident, viewer)
+    # Who holds it now; the person's name only for those who see internal matters (incidents.selectors.holder).
+    incident.holder = holder_of(incident, show_person=viewer.sees_internal)
     page = IncidentPage(
         incident=incident,
         viewer=viewer,

@@ -16,11 +16,13 @@ from .handling import (
 )
 from .overdue import incidents_escalate_overdue
 from .register import register_entry_create, register_entry_update
+from .reports import board_report_generate
 from .sharing import incident_share, incident_unshare
 
 __all__ = [
     "IncidentActionError",
     "access_log_record",
+    "board_report_generate",
     "incident_add_note",
     "incident_answer_information",
     "incident_close",

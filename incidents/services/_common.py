@@ -143,6 +143,9 @@ MOVE_FIELDS = (
     "overdue_notified_at",
     "taken_in_charge_by",
     "taken_in_charge_at",
+    "reached_manager_at",
+    "reached_direction_at",
+    "reached_dcai_at",
 )
 
 
@@ -157,6 +160,10 @@ def move_to(incident: Incident, route: Route, now: datetime) -> None:
     if route.level == Level.DIRECTION:
         incident.assigned_direction = route.direction
     incident.deadline_at = deadline_for(route.level, now)
+    # The statistics read when each level was reached (levels only go up: each is reached once).
+    reached = f"reached_{route.level}_at"
+    if getattr(incident, reached, None) is None:
+        setattr(incident, reached, now)
     incident.overdue_notified_at = None
     incident.taken_in_charge_by = None
     incident.taken_in_charge_at = None

@@ -44,13 +44,17 @@ def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> I
         require(actor, incident, rules.TAKE_IN_CHARGE)
         incident.taken_in_charge_by = actor
         incident.taken_in_charge_at = timezone.now()
+        # The first time the level took it in charge, for the statistics (time to take in charge).
+        taken_at_level = f"taken_{incident.level}_at"
+        if getattr(incident, taken_at_level) is None:
+            setattr(incident, taken_at_level, incident.taken_in_charge_at)
         change(
             incident,
             action=rules.TAKE_IN_CHARGE,
             kind=Event.Kind.TAKEN_IN_CHARGE,
             actor=actor,
             visible_to_declarer=True,
-            update_fields=["taken_in_charge_by", "taken_in_charge_at"],
+            update_fields=["taken_in_charge_by", "taken_in_charge_at", taken_at_level],
         )
         notify_about(
             incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=level_context(incident)

@@ -35,6 +35,8 @@ def _escalate_one(pk: int, now: datetime) -> bool:
         previous_handlers = list(handlers_for(incident).values_list("pk", flat=True))
         from_level = incident.level
         move_to(incident, route, now)
+        incident.auto_escalations += 1
+        incident.missed_deadline = True
         # The portal itself escalates (no actor): the status map still decides the new status.
         change(
             incident,
@@ -44,7 +46,7 @@ def _escalate_one(pk: int, now: datetime) -> bool:
             from_level=from_level,
             reason=route.why,
             visible_to_declarer=True,
-            update_fields=MOVE_FIELDS,
+            update_fields=(*MOVE_FIELDS, "auto_escalations", "missed_deadline"),
         )
         notify_about(incident, "incidents.deadline_passed", previous_handlers, context={"level": from_level})
         notify_routed(incident, actor=None, overdue=True)
@@ -56,7 +58,7 @@ def _remind_dcai(pk: int, now: datetime) -> bool:
     with transaction.atomic():
         claimed = Incident.objects.filter(
             pk=pk, level=Level.DCAI, deadline_at__lt=now, overdue_notified_at__isnull=True
-        ).update(overdue_notified_at=now)
+        ).update(overdue_notified_at=now, missed_deadline=True)
         if not claimed:
             return False
         incident = Incident.objects.get(pk=pk)

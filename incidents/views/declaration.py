@@ -5,17 +5,19 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.actions import attempt
+from portal.submissions import attempt_once
 
 from .. import evidence
 from ..forms import STAFF_OPTIONS_ID, DeclarationForm, staff_choice_value
 from ..selectors import (
-    STAFF_SUGGESTIONS_MIN_LENGTH,
     declarations_of,
     get_own_declaration_for,
+    staff_search_is_long_enough,
+    staff_search_throttled,
     staff_suggestions,
 )
 from ..services import incident_declare
@@ -27,11 +29,15 @@ def declare(request):
     form = DeclarationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            outcome = attempt(
-                request, lambda: incident_declare(declarer=request.user, **form.service_kwargs()), form=form
+            # One incident per submitted form: a double click or a resent form shows the first confirmation.
+            outcome = attempt_once(
+                request,
+                lambda: incident_declare(declarer=request.user, **form.service_kwargs()),
+                form=form,
+                result_url=lambda incident: reverse("incidents:confirmation", args=[incident.pk]),
             )
             if outcome.ok:
-                return redirect("incidents:confirmation", pk=outcome.value.pk)
+                return redirect(outcome.url)
         if form.errors.get("evidence"):
             messages.error(
                 request,
@@ -50,32 +56,32 @@ def declare(request):
 
 @require_GET
 def staff_search(request):
-    """Suggestions for "Intervenant concerné" (htmx): name and direction of active staff only.
-
-    The employee number is shown only to someone who typed it exactly. Rendered without the page's
-    context processors so the fragment costs the one query of the selector.
+    """Suggestions for "Intervenant concerné" (htmx): name and direction of active staff only, never an
+    employee number; at least three characters, ten suggestions, a per-person rate limit
+    (incidents.selectors.staff). Rendered without the page's context processors so the fragment costs
+    the one query of the selector.
     """
-    text = request.GET.get("concerned_staff_name") or request.GET.get("q") or ""
-    text = " ".join(text.split())
+    text = " ".join((request.GET.get("concerned_staff_name") or request.GET.get("q") or "").split())
+    searched = staff_search_is_long_enough(text)
+    throttled = searched and staff_search_throttled(request)
+    profiles = staff_suggestions(text=text, exclude_user=request.user) if searched and not throttled else []
     suggestions = [
-        {
-            "value": staff_choice_value(profile),
-            "name": profile.full_name,
-            "direction": profile.direction.name,
-            "employee_number": profile.employee_number if profile.exact == 0 else "",
-        }
-        for profile in staff_suggestions(text=text, exclude_user=request.user)
+        {"value": staff_choice_value(profile), "name": profile.full_name, "direction": profile.direction.name}
+        for profile in profiles
     ]
     html = render_to_string(
         "incidents/_staff_options.html",
         {
             "options_id": STAFF_OPTIONS_ID,
             "suggestions": suggestions,
-            "searched": len(text) >= STAFF_SUGGESTIONS_MIN_LENGTH,
+            "searched": searched,
+            "throttled": throttled,
             "oob": True,
         },
     )
-    response = HttpResponse(html)
+    # htmx leaves an error response unshown: it gets the explanation with 200, anything else a 429.
+    status = 429 if throttled and not request.htmx else 200
+    response = HttpResponse(html, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
 

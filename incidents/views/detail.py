@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from .. import rules
-from ..evidence import private_path
+from ..evidence import open_private
 from ..forms import (
     AnswerForm,
     CloseForm,
@@ -68,8 +68,10 @@ def detail(request, pk: int):
 def evidence_download(request, pk: int, evidence_pk: int):
     incident = get_incident_for(request.user, pk)
     item = get_evidence_for(request.user, incident, evidence_pk)
+    # Streamed from the private storage (a folder or a private bucket) through this access-checked view:
+    # evidence never has a public address.
     try:
-        handle = open(private_path(item.stored_name), "rb")
+        handle = open_private(item.stored_name)
     except (OSError, ValueError):
         raise Http404 from None
     access_log_record(incident=incident, user=request.user, action=AccessLog.Action.DOWNLOAD, evidence=item)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import QueueFilterForm
 from ..selectors import can_use_queues, queue_counts, queue_overdue, queue_recently_closed, queue_to_handle
+from ..selectors.holder import HOLDER_RELATED, with_holders
 
 PAGE_SIZE = 25
 QUEUES = {
@@ -29,8 +30,9 @@ def queue(request, name: str):
         raise Http404
     title, selector = QUEUES[name]
     filters = QueueFilterForm(request.GET or None)
-    incidents = filters.apply(selector(request.user)).select_related("direction")
+    incidents = filters.apply(selector(request.user)).select_related(*HOLDER_RELATED)
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     return render(
         request,
         "incidents/queue.html",
@@ -41,7 +43,7 @@ def queue(request, name: str):
             "counts": queue_counts(request.user),
             "filters": filters,
             "page_obj": page,
-            "incidents": page.object_list,
-            "now": timezone.now(),
+            "incidents": with_holders(page.object_list, now=now),
+            "now": now,
         },
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.actions import attempt
 from portal.exports import export_response
+from portal.submissions import attempt_once
 
 from ..forms.register import ITEMS, RegisterEntryForm, RegisterFilterForm
 from ..models import RegisterEntry
@@ -90,14 +91,15 @@ def register_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, form, incident=incident)
     form = RegisterEntryForm(request.POST, instance=RegisterEntry(incident=incident))
     if form.is_valid():
-        outcome = attempt(
+        outcome = attempt_once(
             request,
             lambda: register_entry_create(incident=incident, actor=request.user, values=form.values()),
             form=form,
             success=lambda entry: _("L'incident est inscrit au registre (%(ref)s).") % {"ref": entry.reference},
+            result_url=lambda entry: entry.get_absolute_url(),
         )
         if outcome.ok:
-            return redirect(outcome.value)
+            return redirect(outcome.url)
     return _form_page(request, form, incident=incident, status=400)
 
 

@@ -24,7 +24,8 @@ class CampaignForm(forms.Form):
     )
     audience = forms.ChoiceField(
         label=_("Public"),
-        choices=Campaign.Audience.choices,
+        # The "previous version" audience is prepared by the portal when a version comes into force.
+        choices=[(v, label) for v, label in Campaign.Audience.choices if v != Campaign.Audience.PREVIOUS],
         widget=forms.RadioSelect,
         initial=Campaign.Audience.INSTITUTION,
     )
@@ -87,3 +88,11 @@ class PeopleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = [("", _("Toutes les directions")), *directions]
         self.fields["manager"].choices = [("", _("Tous les gestionnaires")), *managers]
+
+
+class DraftSettingsForm(forms.Form):
+    """§7.5: what HR may still change on a draft (a prepared campaign first of all) before launching it."""
+
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    due_on = forms.DateField(label=_("Échéance"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reminder_every_days = forms.IntegerField(label=_("Rappel tous les (jours)"), min_value=1, max_value=90)

@@ -14,6 +14,8 @@ class Campaign(models.Model):
     class Audience(models.TextChoices):
         INSTITUTION = "institution", _("Toute l'institution")
         TARGETED = "targeted", _("Directions ou catégories choisies")
+        # §7.5: a new version in force is confirmed again by everyone who confirmed the one it replaces.
+        PREVIOUS = "previous", _("Personnes ayant confirmé la version précédente")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
@@ -36,6 +38,15 @@ class Campaign(models.Model):
         "portal.Direction", verbose_name=_("directions"), blank=True, related_name="+"
     )
     categories = models.JSONField(_("catégories"), default=list, blank=True)
+    # The "previous version" audience: active staff who confirmed this version.
+    previous_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        verbose_name=_("version précédente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     due_on = models.DateField(_("échéance"))
     reminder_every_days = models.PositiveSmallIntegerField(
         _("rappel tous les (jours)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
@@ -76,6 +87,11 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_every_days__gte=1), name="campaign_reminder_rhythm_positive"
             ),
+            models.CheckConstraint(
+                condition=(Q(audience="previous") & Q(previous_version__isnull=False))
+                | (~Q(audience="previous") & Q(previous_version__isnull=True)),
+                name="campaign_previous_version_named",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +120,7 @@ class CampaignEvent(EventBase):
 
     class Action(models.TextChoices):
         CREATED = "created", _("Création")
+        EDITED = "edited", _("Modification")
         LAUNCHED = "launched", _("Lancement")
         LAUNCH_FINISHED = "launch_finished", _("Lancement terminé")
         CLOSED = "closed", _("Fermeture")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("nouvelle/", views.campaign_create, name="create"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/parametres/", views.campaign_edit, name="edit"),
     path("<int:pk>/progression/", views.campaign_progress, name="progress"),
     path("<int:pk>/lancer/", views.campaign_launch, name="launch"),
     path("<int:pk>/fermer/", views.campaign_close, name="close"),

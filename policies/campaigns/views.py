@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from portal.actions import attempt
 from portal.exports import export_response
+from portal.submissions import attempt_once
 
 from . import selectors, services
 from .charts import build_chart
-from .forms import AcknowledgeForm, CampaignForm, PeopleFilterForm
+from .forms import AcknowledgeForm, CampaignForm, DraftSettingsForm, PeopleFilterForm
 from .models import Campaign
 
 PAGE_SIZE = 50
@@ -72,8 +73,32 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "category_labels": selectors.campaign_category_labels(campaign),
             "events": selectors.campaign_events(campaign),
             "actions": selectors.campaign_actions(request.user, campaign),
+            # A draft has asked nobody yet: how many people its launch would ask.
+            "audience_size": selectors.audience_profiles(campaign).count()
+            if campaign.status == Campaign.Status.DRAFT
+            else None,
         },
     )
+
+
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """§7.5: HR adjusts a draft (title, due date, rhythm) before launching it."""
+    campaign = selectors.get_campaign_for_hr(request.user, pk)
+    if "edit" not in selectors.campaign_actions(request.user, campaign):
+        messages.error(request, _("Seul un brouillon peut être modifié."))
+        return redirect(campaign)
+    initial = {"title": campaign.title, "due_on": campaign.due_on, "reminder_every_days": campaign.reminder_every_days}
+    form = DraftSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outcome = attempt(
+            request,
+            lambda: services.campaign_update_draft(campaign=campaign, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Brouillon enregistré. Lancez-le quand il est prêt."),
+        )
+        if outcome.ok:
+            return redirect(campaign)
+    return render(request, "campaigns/edit.html", {"campaign": campaign, "form": form})
 
 
 def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,10 +117,12 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_launch(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_hr(request.user, pk)
-    attempt(
+    # One launch per click: a double click or a resent form shows the campaign as the first one left it.
+    attempt_once(
         request,
         lambda: services.campaign_launch(campaign=campaign, actor=request.user),
         success=_("Lancement demandé : les demandes sont créées en arrière-plan."),
+        result_url=lambda launched: launched.get_absolute_url(),
     )
     return redirect(campaign)
 

@@ -20,6 +20,8 @@ Status = Campaign.Status
 LAUNCH = "launch"
 FINISH_LAUNCH = "finish_launch"
 CLOSE = "close"
+# HR adjusts a draft (its title, due date, rhythm) before launching it.
+EDIT = "edit"
 # Requests are written (the launch task, new staff joining) while the campaign is open.
 ENROL = "enrol"
 # Reminders of every kind: on the campaign's rhythm, the managers' overdue notices, a manager's own.
@@ -27,7 +29,7 @@ REMIND = "remind"
 
 CAMPAIGN_WORKFLOW = Workflow(
     moves={
-        Status.DRAFT: {LAUNCH: Status.LAUNCHING, CLOSE: Status.CLOSED},
+        Status.DRAFT: {LAUNCH: Status.LAUNCHING, CLOSE: Status.CLOSED, EDIT: None},
         Status.LAUNCHING: {FINISH_LAUNCH: Status.LAUNCHED, ENROL: None},
         Status.LAUNCHED: {CLOSE: Status.CLOSED, ENROL: None, REMIND: None},
         Status.CLOSED: {},

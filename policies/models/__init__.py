@@ -1,6 +1,7 @@
 from .acknowledgements import Acknowledgement
 from .events import PolicyVersionEvent
 from .policies import LegalReference, Policy, PolicyVersion, RelatedPolicy, Section, normalise_policy_number
+from .review import ReviewReminder
 
 __all__ = [
     "Acknowledgement",
@@ -9,6 +10,7 @@ __all__ = [
     "PolicyVersion",
     "PolicyVersionEvent",
     "RelatedPolicy",
+    "ReviewReminder",
     "Section",
     "normalise_policy_number",
 ]

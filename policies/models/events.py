@@ -17,6 +17,7 @@ class PolicyVersionEvent(EventBase):
         APPROVED = "approved", _("Approbation enregistrée")
         PUT_IN_FORCE = "in_force", _("Mise en vigueur")
         SUPERSEDED = "superseded", _("Remplacée")
+        REVIEW_PLANNED = "review", _("Prochaine révision planifiée")
 
     version = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

@@ -1,15 +1,18 @@
 from .manage import manage, version_approve, version_edit, version_new, version_put_in_force
 from .reading import current, policy_detail, policy_list, version_compare, version_detail
+from .review import review_list, version_plan_review
 
 __all__ = [
     "current",
     "manage",
     "policy_detail",
     "policy_list",
+    "review_list",
     "version_approve",
     "version_compare",
     "version_detail",
     "version_edit",
     "version_new",
+    "version_plan_review",
     "version_put_in_force",
 ]

@@ -1,3 +1,4 @@
 from .organisation import Direction, DirectionGroupObjectPermission, DirectionUserObjectPermission, StaffProfile
+from .submissions import Submission
 
-__all__ = ["Direction", "DirectionUserObjectPermission", "DirectionGroupObjectPermission", "StaffProfile"]
+__all__ = ["Direction", "DirectionUserObjectPermission", "DirectionGroupObjectPermission", "StaffProfile", "Submission"]

@@ -165,14 +165,16 @@ class _Writer:
         profiles = []
         for change in changed:
             row = change.row
+            stored = self.existing.profiles[row.employee_number]
             profile = StaffProfile(
                 pk=change.profile_id,
                 direction_id=self.direction_ids[row.direction_code],
                 manager_id=self.profile_ids[row.manager_number] if row.manager_number else None,
                 category=row.category,
-                is_active=True,
+                # Written for the whole batch once anyone returns: a person held for an administrator
+                # (wide_access.py) keeps their stored state.
+                is_active=stored["is_active"] or change.reactivated,
             )
-            stored = self.existing.profiles[row.employee_number]
             profile.language = row.language or stored["language"]
             profile.start_date = row.start_date or stored["start_date"]
             profiles.append(profile)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.models import Direction, StaffProfile
 
 from .parse import Row, RowError
+from .wide_access import reactivation_needs_administrator, users_leading_wide_access_directions
 
 SPECIAL_ROLES = {r for r in Direction.Role.values if r != Direction.Role.OTHER}
 
@@ -127,6 +128,8 @@ class Plan:
     creates: list[ProfileChange] = field(default_factory=list)
     updates: list[ProfileChange] = field(default_factory=list)
     deactivations: list[Deactivation] = field(default_factory=list)
+    # Former HR or DCAI staff, heads or delegates in the file again: left inactive for an administrator.
+    held: list[str] = field(default_factory=list)
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
     existing: Existing | None = None
@@ -167,6 +170,7 @@ class Planner:
         self.progress = progress
         self.errors: list[RowError] = []
         self.by_number: dict[str, Row] = {}
+        self.final_roles: dict[str, str] = {}  # direction code -> role once the file is applied
 
     def error(self, row: Row, message: str) -> None:
         self.errors.append(RowError(row.line, message))
@@ -267,6 +271,7 @@ class Planner:
                             % {"code": code, "role": role, "others": others},
                         )
                     )
+        self.final_roles = final_roles
         return {code: {**info, "role": final_roles[code]} for code, info in seen.items()}
 
     def _manager_of(self, number: str) -> str:
@@ -360,6 +365,11 @@ class Planner:
             if self.progress
             else self.rows
         )
+        returning = [
+            p["user_id"] for p in (existing.profiles.get(r.employee_number) for r in self.rows)
+            if p is not None and not p["is_active"]
+        ]
+        leading = users_leading_wide_access_directions(returning) if returning else set()
         for row in rows:
             stored = existing.profiles.get(row.employee_number)
             if stored is None:
@@ -389,7 +399,19 @@ class Planner:
                 fields["language"] = (stored["language"], row.language)
             if row.start_date and stored["start_date"] != row.start_date:
                 fields["start_date"] = (stored["start_date"], row.start_date)
-            if not stored["is_active"]:
+            if not stored["is_active"] and reactivation_needs_administrator(
+                user_id=stored["user_id"], direction_role=self.final_roles[row.direction_code], leading=leading
+            ):
+                plan.held.append(row.employee_number)
+                plan.warnings.append(
+                    _(
+                        "Ligne %(line)s : %(number)s revient dans l'établissement mais retrouverait l'accès de la "
+                        "DRH ou de la DCAI (membre, directeur ou délégué) : il reste inactif jusqu'à ce qu'un "
+                        "administrateur le réactive."
+                    )
+                    % {"line": row.line, "number": row.employee_number}
+                )
+            elif not stored["is_active"]:
                 fields["is_active"] = (False, True)
                 if not stored["user__is_active"]:
                     change.user_fields["is_active"] = (False, True)

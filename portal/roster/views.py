@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.actions import attempt
 from portal.exports import export_response
 from portal.roles import roles_for
+from portal.submissions import attempt_once
 
 from . import rules, selectors, services
 from .forms import (
@@ -196,7 +197,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = DesignationForm(request.POST or None, led_direction_ids=roles.led_direction_ids)
     if request.method == "POST" and form.is_valid():
-        outcome = attempt(
+        outcome = attempt_once(
             request,
             lambda: services.designation_create(
                 actor=request.user, profile=form.cleaned_data["profile"], data=form.to_data()
@@ -204,7 +205,10 @@ def designation_create(request: HttpRequest) -> HttpResponse:
             form=form,
             success=lambda designation: _("La désignation %(ref)s est transmise à la DCAI pour confirmation.")
             % {"ref": designation.reference},
+            result_url=lambda designation: designation.get_absolute_url(),
         )
+        if outcome.replayed:
+            return redirect(outcome.url)
         if outcome.ok:
             designation = outcome.value
             if selectors.acknowledgement_blocker(designation.profile.user):
@@ -233,15 +237,16 @@ def designation_renew(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(previous)
     form = RenewalForm(request.POST or None, previous=previous)
     if request.method == "POST" and form.is_valid():
-        outcome = attempt(
+        outcome = attempt_once(
             request,
             lambda: services.designation_renew(designation=previous, actor=request.user, data=form.to_data()),
             form=form,
             success=lambda renewal: _("Le renouvellement %(ref)s est transmis à la DCAI pour confirmation.")
             % {"ref": renewal.reference},
+            result_url=lambda renewal: renewal.get_absolute_url(),
         )
         if outcome.ok:
-            return redirect(outcome.value)
+            return redirect(outcome.url)
     return render(request, "roster/designation_form.html", {"form": form, "previous": previous})
 
 

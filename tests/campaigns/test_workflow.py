@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from policies.campaigns import selectors, services
 from policies.campaigns.models import Campaign
-from policies.campaigns.workflow import CAMPAIGN_WORKFLOW, CLOSE, LAUNCH, REMIND
+from policies.campaigns.workflow import CAMPAIGN_WORKFLOW, CLOSE, EDIT, LAUNCH, REMIND
 from portal.notifications.models import Notification
 from tests.factories import make_staff
 
@@ -22,7 +22,7 @@ S = Campaign.Status
 
 
 def test_the_map():
-    assert CAMPAIGN_WORKFLOW.actions(S.DRAFT) == {LAUNCH, CLOSE}
+    assert CAMPAIGN_WORKFLOW.actions(S.DRAFT) == {LAUNCH, CLOSE, EDIT}
     assert CAMPAIGN_WORKFLOW.actions(S.LAUNCHED) == {CLOSE, REMIND, "enrol"}
     assert CAMPAIGN_WORKFLOW.actions(S.CLOSED) == set()
     assert CAMPAIGN_WORKFLOW.next_state(S.LAUNCHING, "finish_launch") == S.LAUNCHED
@@ -64,7 +64,7 @@ def test_standing_campaign_for_new_staff_starts_with_a_creation_event(org, versi
 
 @pytest.mark.parametrize(
     ("status", "buttons"),
-    [(S.DRAFT, {LAUNCH, CLOSE}), (S.LAUNCHING, set()), (S.LAUNCHED, {CLOSE}), (S.CLOSED, set())],
+    [(S.DRAFT, {LAUNCH, CLOSE, EDIT}), (S.LAUNCHING, set()), (S.LAUNCHED, {CLOSE}), (S.CLOSED, set())],
 )
 def test_campaign_page_offers_exactly_what_the_map_allows(org, version, login, status, buttons):
     campaign = make_campaign(version, status=status)
@@ -73,6 +73,7 @@ def test_campaign_page_offers_exactly_what_the_map_allows(org, version, login, s
     html = page.content.decode()
     assert (reverse("campaigns:launch", args=[campaign.pk]) in html) == (LAUNCH in buttons)
     assert (reverse("campaigns:close", args=[campaign.pk]) in html) == (CLOSE in buttons)
+    assert (reverse("campaigns:edit", args=[campaign.pk]) in html) == (EDIT in buttons)
 
 
 def test_only_hr_gets_campaign_actions_and_only_managers_may_remind(org, launched):

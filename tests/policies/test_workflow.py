@@ -11,7 +11,7 @@ from django.urls import reverse
 from policies.models import PolicyVersion
 from policies.selectors import version_actions
 from policies.services import version_create_draft, version_put_in_force
-from policies.workflow import APPROVE, EDIT, PUT_IN_FORCE, START_DRAFT, SUPERSEDE, VERSION_WORKFLOW
+from policies.workflow import APPROVE, EDIT, PLAN_REVIEW, PUT_IN_FORCE, START_DRAFT, SUPERSEDE, VERSION_WORKFLOW
 from portal.notifications.models import Notification
 from portal.roles import forget_roles
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_the_map():
     assert VERSION_WORKFLOW.actions(S.DRAFT) == {EDIT, APPROVE}
     assert VERSION_WORKFLOW.actions(S.APPROVED) == {PUT_IN_FORCE}
-    assert VERSION_WORKFLOW.actions(S.IN_FORCE) == {SUPERSEDE, START_DRAFT}
+    assert VERSION_WORKFLOW.actions(S.IN_FORCE) == {SUPERSEDE, START_DRAFT, PLAN_REVIEW}
     assert VERSION_WORKFLOW.actions(S.SUPERSEDED) == set()
 
 
@@ -39,6 +39,7 @@ BUTTONS = {
     EDIT: "policies:version_edit",
     APPROVE: "policies:version_approve",
     PUT_IN_FORCE: "policies:version_put_in_force",
+    PLAN_REVIEW: "policies:version_plan_review",
 }
 
 
@@ -56,7 +57,7 @@ def test_manage_page_offers_each_row_what_the_map_allows(org, login):
     approved = make_version(status=S.APPROVED, policy=in_force.policy, label="b")
     page = login(org.user("diane")).get(reverse("policies:manage"))
     rows = {v.pk: v.actions for v in page.context["versions"]}
-    assert rows == {in_force.pk: {SUPERSEDE, START_DRAFT}, approved.pk: {PUT_IN_FORCE}}
+    assert rows == {in_force.pk: {SUPERSEDE, START_DRAFT, PLAN_REVIEW}, approved.pk: {PUT_IN_FORCE}}
     html = page.content.decode()
     assert html.count(reverse("policies:version_new", args=[in_force.policy.number])) == 1
 

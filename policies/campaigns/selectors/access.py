@@ -21,7 +21,7 @@ from policies.models import PolicyVersion
 from portal.roles import roles_for
 
 from ..models import AcknowledgementRequest, Campaign
-from ..workflow import CAMPAIGN_WORKFLOW, CLOSE, LAUNCH, OPEN_STATUSES, REMIND
+from ..workflow import CAMPAIGN_WORKFLOW, CLOSE, EDIT, LAUNCH, OPEN_STATUSES, REMIND
 
 User = AbstractBaseUser | AnonymousUser | None
 VISIBLE_STATUSES = (Campaign.Status.LAUNCHING, Campaign.Status.LAUNCHED, Campaign.Status.CLOSED)
@@ -56,11 +56,11 @@ def can_see_campaigns(user: User) -> bool:
 
 def campaign_actions(user: User, campaign: Campaign) -> frozenset[str]:
     """What this person may do to this campaign now: the map's actions for its status
-    (policies.campaigns.workflow), kept to those their role allows (launch and close: HR; remind: a
-    manager). The pages show a button exactly for these; the services refuse the others."""
+    (policies.campaigns.workflow), kept to those their role allows (edit a draft, launch and close: HR;
+    remind: a manager). The pages show a button exactly for these; the services refuse the others."""
     allowed: set[str] = set()
     if can_manage_campaigns(user):
-        allowed |= {LAUNCH, CLOSE}
+        allowed |= {LAUNCH, CLOSE, EDIT}
     if can_follow_team(user):
         allowed.add(REMIND)
     return CAMPAIGN_WORKFLOW.actions(campaign.status) & allowed

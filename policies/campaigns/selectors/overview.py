@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from policies.models import Acknowledgement
 from portal.models import Direction, StaffProfile
 from portal.roles import roles_for
 
@@ -46,8 +47,12 @@ def campaign_events(campaign: Campaign) -> list[CampaignEvent]:
 
 
 def audience_profiles(campaign: Campaign) -> QuerySet[StaffProfile]:
-    """Active staff the campaign is for: everyone, or the chosen directions and/or categories."""
+    """Active staff the campaign is for: everyone, the chosen directions and/or categories, or those who
+    confirmed the previous version (§7.5, a new version in force)."""
     profiles = StaffProfile.objects.filter(is_active=True)
+    if campaign.audience == Campaign.Audience.PREVIOUS:
+        confirmed = Acknowledgement.objects.filter(version_id=campaign.previous_version_id, user_id=OuterRef("user_id"))
+        return profiles.filter(Exists(confirmed))
     if campaign.audience == Campaign.Audience.TARGETED:
         direction_ids = list(campaign.directions.values_list("pk", flat=True))
         if direction_ids:
@@ -61,6 +66,9 @@ def audience_covers(campaign: Campaign, direction_ids: set[int], profile: dict) 
     """`audience_profiles` for one person already read (`direction_id`, `category`), without a query."""
     if campaign.audience == Campaign.Audience.INSTITUTION:
         return True
+    if campaign.audience == Campaign.Audience.PREVIOUS:
+        # Staff who join never confirmed an earlier version: the standing campaign for new staff asks them.
+        return False
     if direction_ids and profile["direction_id"] not in direction_ids:
         return False
     return not campaign.categories or profile["category"] in campaign.categories

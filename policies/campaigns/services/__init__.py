@@ -2,10 +2,12 @@
 
 - `lifecycle`: create, launch (and the launch task), close: the campaign's states;
 - `enrolment`: the requests, new staff, a person's acknowledgement;
-- `reminders`: reminders on rhythm, managers' overdue notices, a manager reminding their team.
+- `reminders`: reminders on rhythm, managers' overdue notices, a manager reminding their team;
+- `drafts`: the campaign prepared when a new version comes into force, HR's changes to a draft.
 """
 
 from ..selectors import audience_profiles
+from .drafts import campaign_prepare_for_new_version, campaign_update_draft, new_version_days
 from .enrolment import (
     INSERT_BATCH,
     _write_requests,
@@ -20,6 +22,7 @@ from .lifecycle import (
     campaign_launch,
     campaign_run_launch,
     require_campaign_manager,
+    resume_stalled_launches,
 )
 from .reminders import (
     campaign_remind_team,
@@ -36,6 +39,9 @@ __all__ = [
     "campaign_close",
     "campaign_create",
     "campaign_launch",
+    "campaign_prepare_for_new_version",
+    "campaign_update_draft",
+    "new_version_days",
     "campaign_remind_team",
     "campaign_run_launch",
     "campaign_send_overdue_notices",
@@ -44,5 +50,6 @@ __all__ = [
     "new_staff_days",
     "request_link",
     "require_campaign_manager",
+    "resume_stalled_launches",
     "send_due_reminders",
 ]

@@ -29,13 +29,11 @@ from ..notifications import KIND_REMINDER, KIND_TEAM_OVERDUE
 from ..selectors import can_follow_team, next_team_reminder_at
 from ..workflow import CAMPAIGN_WORKFLOW, REMIND, REMINDABLE_STATUSES
 from .enrolment import INSERT_BATCH, request_link
-from .lifecycle import campaign_run_launch
+from .lifecycle import resume_stalled_launches
 
 logger = logging.getLogger(__name__)
 # A person reminded (or asked) less than this long ago is not reminded again by the rhythm.
 RECENTLY = timedelta(hours=20)
-# A launch still "launching" after this long lost its task: the periodic run resumes it.
-STALLED_AFTER = timedelta(minutes=30)
 
 
 def _open_requests(campaign: Campaign) -> QuerySet[AcknowledgementRequest]:
@@ -167,15 +165,10 @@ def campaign_remind_team(*, campaign: Campaign, actor: AbstractBaseUser, now: da
 
 
 def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
-    """Periodic task body: resume stalled launches, remind on rhythm, send overdue notices."""
+    """Periodic task body: resume stalled launches (also every minute on their own), remind on rhythm,
+    send overdue notices."""
     now = now or timezone.now()
-    totals = {"reminders": 0, "notices": 0, "resumed": 0}
-    stalled = Campaign.objects.filter(
-        status=Campaign.Status.LAUNCHING, launched_at__lt=now - STALLED_AFTER
-    ).values_list("pk", flat=True)
-    for campaign_id in stalled:
-        campaign_run_launch(campaign_id=campaign_id)
-        totals["resumed"] += 1
+    totals = {"reminders": 0, "notices": 0, "resumed": resume_stalled_launches(now=now)}
     campaigns = Campaign.objects.filter(
         status__in=REMINDABLE_STATUSES, version__status=PolicyVersion.Status.IN_FORCE
     ).order_by("pk")

@@ -1,4 +1,7 @@
-"""manage.py import_policy FILE [--dry-run] [--accept-date-fix]: a policy document into a draft (§7.3)."""
+"""manage.py import_policy FILE [--dry-run] [--accept-date-fix]: a policy document into a draft (§7.3).
+
+A huge, binary or scripted file is refused before anything is parsed (policies/importer/source.py).
+"""
 
 from pathlib import Path
 
@@ -7,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from policies.importer import parse_document
 from policies.importer.loader import import_document
 from policies.importer.report import outcome_lines, structure_lines
+from policies.importer.source import DocumentRefused, read_document
 
 
 class Command(BaseCommand):
@@ -25,9 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, accept_date_fix: bool, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Lecture impossible de {file} : {exc}") from exc
+            text = read_document(file)
+        except DocumentRefused as refused:
+            raise CommandError("Document refusé : " + " ; ".join(refused.reasons)) from refused
         doc = parse_document(text)
         if doc.errors:
             raise CommandError("Document illisible : " + " ; ".join(doc.errors))

@@ -144,6 +144,8 @@ class Command(BaseCommand):
         database.create()
         queue = f"bench-{os.getpid()}"
         env = {**os.environ, "DATABASE_URL": url, "CELERY_QUEUE": queue, CHILD_FLAG: "1"}
+        if not settings.REDIS_URL:
+            env["CELERY_TASK_ALWAYS_EAGER"] = "true"  # in-process, never into the embedded broker folder
         command = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
