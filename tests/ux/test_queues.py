@@ -1,0 +1,52 @@
+"""Queues: sort by column, a platform column and filter, directions offered only if the queue holds them."""
+
+import pytest
+from django.urls import reverse
+
+from incidents.models import Incident
+from tests.incidents.factories import declare
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sort_platform_and_relevant_directions(org, login):
+    first = declare(org.user("alice"), platform=Incident.Platform.FACEBOOK)
+    second = declare(org.user("alice"), platform=Incident.Platform.X)
+    client = login(org.user("bob"))
+    url = reverse("incidents:queue", args=["a-traiter"])
+    html = client.get(url + "?tri=-reference").content.decode()
+    assert html.index(second.reference) < html.index(first.reference)
+    assert 'aria-sort="descending"' in html and 'name="tri" value="-reference"' in html
+    html = client.get(url + "?tri=reference").content.decode()
+    assert html.index(first.reference) < html.index(second.reference)
+    assert 'aria-sort="ascending"' in html
+    # A forged sort is ignored: the queue's own order, no error.
+    assert client.get(url + "?tri=description").status_code == 200
+    # The platform column and filter.
+    assert 'data-label="Plateforme"' in html
+    html = client.get(url + "?platform=x").content.decode()
+    assert second.reference in html and first.reference not in html
+    # The manager's queue holds one direction: the filter offers it, not the institution's others.
+    direction_select = html.split('name="direction"', 1)[1].split("</select>", 1)[0]
+    assert org.care.code in direction_select or org.care.name in direction_select
+    assert org.tech.name not in direction_select and org.hr.name not in direction_select
+
+
+def test_lists_stack_on_a_phone(org, login):
+    declare(org.user("alice"))
+    mine = login(org.user("alice")).get(reverse("incidents:mine")).content.decode()
+    assert "table-stack" in mine
+    for label in ("Statut", "Messages"):
+        assert f'data-label="{label}"' in mine
+    queue = login(org.user("bob")).get(reverse("incidents:queue", args=["a-traiter"])).content.decode()
+    assert "table-stack" in queue and 'data-label="Échéance"' in queue
+
+
+def test_takedown_requested_at_defaults_to_now():
+    from django.utils import timezone
+
+    from incidents.forms import TakedownForm
+
+    html = str(TakedownForm()["requested_at"])
+    now = timezone.localtime()
+    assert f'value="{now:%Y-%m-%dT%H:%M}"' in html or f'value="{now:%Y-%m-%dT}' in html
