@@ -2,7 +2,7 @@
 
 A person's roles follow from the organisation (their profile, the directions they head,
 the staff who report to them) and from one per-object permission (delegate of a direction).
-`roles_for(user)` computes them once per user object; views and templates read the result.
+`roles_for(user)` computes them once per user object, in one query; views and templates read the result.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from .models import Direction, DirectionUserObjectPermission, StaffProfile
 
@@ -28,6 +30,8 @@ class Roles:
     is_dcai: bool = False
     # §7.2: the head and delegates of the general direction see to the application of the policy.
     is_general_direction_lead: bool = False
+    # Read in the same query as the roles: the navigation shows it on every page (per-request floor).
+    unread_notifications: int = 0
 
     @property
     def profile_id(self) -> int | None:
@@ -51,30 +55,88 @@ class Roles:
         return self.profile is not None and self.profile.is_active
 
 
+class _Joined(Aggregate):
+    """The values of a group joined with commas: string_agg on PostgreSQL, group_concat on SQLite."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, ',')", **extra
+        )
+
+
+def _joined_directions(queryset, owner: str, pk: str, role: str) -> Subquery:
+    """"pk:role,pk:role" of the directions in `queryset` (one row per owner), for one query per person."""
+    pair = Concat(Cast(pk, CharField()), Value(":"), role, output_field=CharField())
+    return Subquery(queryset.order_by().values(owner).annotate(joined=_Joined(pair)).values("joined")[:1])
+
+
+def _direction_pairs(joined: str | None) -> list[tuple[int, str]]:
+    pairs = []
+    for item in filter(None, (joined or "").split(",")):
+        pk, _sep, role = item.partition(":")
+        pairs.append((int(pk), role))
+    return pairs
+
+
 def _compute(user: AbstractBaseUser) -> Roles:
-    profile = (
-        StaffProfile.objects.select_related("direction").filter(user=user, is_active=True).first()
+    """One query: the person, their active profile and its direction, whether anyone active reports to
+    them, the directions they head or act for as delegate, and their unread notifications (shown in the
+    navigation of every page). docs/rules.md, "Performance": the per-request floor."""
+    from django.contrib.auth import get_user_model
+
+    from .notifications.models import Notification
+
+    row = (
+        get_user_model()._default_manager.filter(pk=user.pk)
+        .select_related("profile__direction")
+        .annotate(
+            roles_reports=Exists(StaffProfile.objects.filter(manager__user=OuterRef("pk"), is_active=True)),
+            roles_headed=_joined_directions(Direction.objects.filter(head=OuterRef("pk")), "head", "pk", "role"),
+            roles_delegated=_joined_directions(
+                DirectionUserObjectPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=DELEGATE_PERMISSION
+                ),
+                "user",
+                "content_object_id",
+                "content_object__role",
+            ),
+            roles_unread=Subquery(
+                Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+                .order_by()
+                .values("recipient")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+        .first()
     )
-    headed_rows = list(Direction.objects.filter(head=user).values_list("pk", "role"))
-    delegated_rows = list(
-        DirectionUserObjectPermission.objects.filter(
-            user=user, permission__codename=DELEGATE_PERMISSION
-        ).values_list("content_object_id", "content_object__role")
-    )
+    if row is None:
+        return Roles()
+    profile = getattr(row, "profile", None)
+    if profile is not None and not profile.is_active:
+        profile = None
+    if profile is not None:
+        profile.user = user  # the request's own user object: profile.user costs no query
+    headed_rows = _direction_pairs(row.roles_headed)
+    delegated_rows = _direction_pairs(row.roles_delegated)
     # A person acts for HR or DCAI as its staff, its head or one of its delegates (as dcai_officers()).
-    acting_roles = {row[1] for row in headed_rows + delegated_rows}
+    acting_roles = {role for _pk, role in headed_rows + delegated_rows}
     leads_general = Direction.Role.GENERAL in acting_roles
     if profile:
         acting_roles.add(profile.direction.role)
     return Roles(
         profile=profile,
         is_admin=bool(user.is_superuser),
-        is_manager=bool(profile) and StaffProfile.objects.filter(manager=profile, is_active=True).exists(),
+        is_manager=bool(profile) and row.roles_reports,
         headed_direction_ids=frozenset(pk for pk, _role in headed_rows),
         delegated_direction_ids=frozenset(pk for pk, _role in delegated_rows),
         is_hr=Direction.Role.HUMAN_RESOURCES in acting_roles,
         is_dcai=Direction.Role.COMMUNICATIONS in acting_roles,
         is_general_direction_lead=leads_general,
+        unread_notifications=row.roles_unread or 0,
     )
 
 

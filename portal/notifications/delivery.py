@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Func, IntegerField, Q
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from .emails import build_message, recipient_language, render_digest, render_notification
@@ -179,18 +179,17 @@ def mark_sent(ids: list[int], claimed_at: datetime.datetime, *, budget: float = 
             pause = min(pause * 2, 2.0)
 
 
-def deliver(notification_id: int, connection=None) -> str:
-    """Send one notification by email, once. Raises TransientDeliveryError when a retry is due."""
-    now = timezone.now()
-    if not claim(notification_id, now):
-        return Outcome.SKIPPED
-    notification = (
+def _fetch(notification_id: int) -> Notification | None:
+    return (
         Notification.objects.select_related("recipient", "recipient__profile")
         .filter(pk=notification_id)
         .first()
     )
-    if notification is None:
-        return Outcome.SKIPPED
+
+
+def _send_claimed(notification: Notification, now: datetime.datetime, connection=None) -> str:
+    """Send a row this worker claimed at `now`; the caller marks it sent (Outcome.SENT) afterwards.
+    Raises TransientDeliveryError when a retry is due."""
     address = _address_of(notification.recipient)
     if not address:
         _ours([notification.pk], now).update(
@@ -208,16 +207,71 @@ def deliver(notification_id: int, connection=None) -> str:
     except Exception as exc:  # a fault of ours (rendering): back to the outbox with a backoff, never stuck
         _record_failure([notification.pk], now, exc, release_to=Status.PENDING)
         raise
-    if not mark_sent([notification.pk], now):
-        logger.warning("Notification %s was sent but its claim had been taken over", notification.pk)
     return Outcome.SENT
 
 
+def deliver(notification_id: int, connection=None) -> str:
+    """Send one notification by email, once. Raises TransientDeliveryError when a retry is due."""
+    now = timezone.now()
+    if not claim(notification_id, now):
+        return Outcome.SKIPPED
+    notification = _fetch(notification_id)
+    if notification is None:
+        return Outcome.SKIPPED
+    outcome = _send_claimed(notification, now, connection)
+    if outcome == Outcome.SENT and not mark_sent([notification.pk], now):
+        logger.warning("Notification %s was sent but its claim had been taken over", notification.pk)
+    return outcome
+
+
+def mark_sent_and_claim(
+    sent: tuple[int, datetime.datetime], notification_id: int, now: datetime.datetime
+) -> bool:
+    """One statement for two steps of a batch: the row the SMTP server just accepted is marked sent (as
+    `mark_sent`) and the next row is claimed (as `claim`). True only when the claim was won.
+
+    The sent row is marked before the next send starts, as with two statements: at any moment at most one
+    row of a batch is accepted by the SMTP server and not yet marked (module docstring)."""
+    sent_pk, sent_claimed_at = sent
+    holder = _claim_holder() or Value(None, output_field=IntegerField())
+    is_sent = Q(pk=sent_pk)
+
+    def either(if_sent, otherwise, field):
+        return Case(When(is_sent, then=if_sent), default=otherwise, output_field=field)
+
+    fields = Notification._meta
+    claimable = Q(email_status=Status.PENDING) | Q(
+        email_status=Status.SENDING, digest=False, claimed_at__lt=_stale_before(now)
+    )
+    changed = Notification.objects.filter(
+        Q(pk=sent_pk, email_status=Status.SENDING, claimed_at=sent_claimed_at) | (claimable & Q(pk=notification_id))
+    ).update(
+        email_status=either(Value(Status.SENT), Value(Status.SENDING), fields.get_field("email_status")),
+        sent_at=either(Value(now), F("sent_at"), fields.get_field("sent_at")),
+        claimed_at=either(Value(None), Value(now), fields.get_field("claimed_at")),
+        claim_backend=either(Value(None), holder, fields.get_field("claim_backend")),
+        last_error=either(Value(""), F("last_error"), fields.get_field("last_error")),
+        attempts=either(F("attempts"), F("attempts") + 1, fields.get_field("attempts")),
+    )
+    if changed == 2:
+        return True
+    if changed == 1:  # one of the two: which one, asked only on this rare path
+        return _ours([notification_id], now).exists()
+    logger.warning("Notification %s was sent but its claim had been taken over", sent_pk)
+    return False
+
+
 class SharedConnection:
-    """One SMTP connection reused across a batch; reopened after an error."""
+    """One SMTP connection reused across a batch; reopened after an error.
+
+    The batch's rows are read in one query (`prefetch`), and each row's "mark sent" travels with the
+    next row's claim (`mark_sent_and_claim`): one statement per email instead of three. The last row is
+    marked when the batch ends or before anything else is attempted (`flush`)."""
 
     def __init__(self):
         self.connection = get_connection()
+        self._rows: dict[int, Notification] = {}
+        self._unmarked: tuple[int, datetime.datetime] | None = None
 
     def __enter__(self):
         return self
@@ -225,11 +279,44 @@ class SharedConnection:
     def __exit__(self, *exc_info):
         self.close()
 
+    def prefetch(self, notification_ids: list[int]) -> None:
+        """Read the batch's rows with their recipients at once (a lost database: read one by one later)."""
+        try:
+            self._rows = Notification.objects.select_related("recipient", "recipient__profile").in_bulk(
+                notification_ids
+            )
+        except DATABASE_UNAVAILABLE:
+            self._rows = {}
+
+    def flush(self) -> None:
+        """Mark the last accepted row sent, retried on a fresh connection (`mark_sent`)."""
+        if self._unmarked is None:
+            return
+        pk, claimed_at = self._unmarked
+        self._unmarked = None
+        if not mark_sent([pk], claimed_at):
+            logger.warning("Notification %s was sent but its claim had been taken over", pk)
+
     def close(self):
         try:
-            self.connection.close()
-        except Exception:  # a broken connection has nothing left to close
-            logger.debug("Closing the SMTP connection failed", exc_info=True)
+            self.flush()
+        finally:
+            try:
+                self.connection.close()
+            except Exception:  # a broken connection has nothing left to close
+                logger.debug("Closing the SMTP connection failed", exc_info=True)
+
+    def _claim(self, notification_id: int, now: datetime.datetime) -> bool:
+        if self._unmarked is None:
+            return claim(notification_id, now)
+        unmarked, self._unmarked = self._unmarked, None
+        try:
+            return mark_sent_and_claim(unmarked, notification_id, now)
+        except DATABASE_UNAVAILABLE:
+            # The accepted row is marked on a fresh connection before the batch is handed back.
+            if not mark_sent([unmarked[0]], unmarked[1]):
+                logger.info("Notification %s was marked sent before the connection was lost", unmarked[0])
+            raise
 
     def deliver(self, notification_id: int) -> str:
         try:
@@ -238,14 +325,23 @@ class SharedConnection:
             # Opening failed before any claim: nothing to release; the caller retries the whole batch.
             self.close()
             raise SmtpUnavailable(str(exc), backoff(1)) from exc
+        now = timezone.now()
         try:
-            return deliver(notification_id, connection=self.connection)
+            if not self._claim(notification_id, now):
+                return Outcome.SKIPPED
+            notification = self._rows.pop(notification_id, None) or _fetch(notification_id)
+            if notification is None:
+                return Outcome.SKIPPED
+            outcome = _send_claimed(notification, now, self.connection)
         except RETRYABLE as exc:  # the connection broke outside a send (e.g. on close)
             self.close()
             raise TransientDeliveryError(str(exc), backoff(1)) from exc
         except TransientDeliveryError:
             self.close()
             raise
+        if outcome == Outcome.SENT:
+            self._unmarked = (notification_id, now)
+        return outcome
 
 
 # --- Daily digest --------------------------------------------------------------------------------

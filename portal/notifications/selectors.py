@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.roles import roles_for
+
 from .models import Notification, NotificationPreference
 
 _UNREAD_CACHE = "_notifications_unread_count"
@@ -31,9 +33,12 @@ def unread_count(user: AbstractBaseUser) -> int:
 
 
 def unread_count_for_request(request, *, refresh: bool = False) -> int:
-    """One COUNT query per request, shared by the navigation and the home panel."""
+    """Shared by the navigation and the home panel: read with the person's roles, in the query every
+    request makes anyway (portal.roles); `refresh` counts again after this request changed it."""
     if refresh or not hasattr(request, _UNREAD_CACHE):
-        setattr(request, _UNREAD_CACHE, unread_count(getattr(request, "user", None)))
+        user = getattr(request, "user", None)
+        count = unread_count(user) if refresh else roles_for(user).unread_notifications
+        setattr(request, _UNREAD_CACHE, count)
     return getattr(request, _UNREAD_CACHE)
 
 

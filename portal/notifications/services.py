@@ -263,6 +263,21 @@ def notification_mark_read(*, user: AbstractBaseUser, notification: Notification
     return notification
 
 
+def notifications_settled(*, user: AbstractBaseUser, kinds: Iterable[str], targets: Iterable[models.Model]) -> int:
+    """What a notice asked of the person is done (e.g. the policy confirmed): its notices are read."""
+    targets = list(targets)
+    if not targets:
+        return 0
+    content_type = ContentType.objects.get_for_model(targets[0])
+    return Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        kind__in=list(kinds),
+        target_type=content_type,
+        target_id__in=[str(target.pk) for target in targets],
+    ).update(read_at=timezone.now())
+
+
 def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
     """Mark every unread notification of the person read; returns how many changed."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

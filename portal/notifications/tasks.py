@@ -51,6 +51,7 @@ def deliver_notifications(notification_ids: list[int], handed_back: int = 0) -> 
 
     counts: dict[str, int] = {}
     with SharedConnection() as smtp:
+        smtp.prefetch(notification_ids)
         for index, notification_id in enumerate(notification_ids):
             try:
                 outcome = smtp.deliver(notification_id)

