@@ -1,5 +1,11 @@
 """Evidence files: what is accepted and how it is sanitised (`files`, in a separate process: `sandbox`),
-and where it is kept (`storage`)."""
+and where it is kept (`storage`).
+
+The entry for any page that accepts screenshots or PDFs (declarations, answers, the moderation journal,
+consents): `clean_uploads(files)` takes the uploaded files and returns sanitised copies (`CleanFile`:
+rebuilt from pixels, type checked by content, SHA-256), or raises ValidationError with every reason;
+`clean_upload(file)` does one. `write_private(clean)` then stores a copy and returns the name to keep.
+"""
 
 from .files import (
     ALLOWED_TYPES,

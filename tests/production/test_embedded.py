@@ -1,75 +1,118 @@
-"""The embedded default runs everything without Redis: `make run` starts a Celery worker with beat
-embedded on a broker folder (deploy/Procfile.embedded), so an incident left past its deadline escalates by
-itself and the emails go out through the worker; a large first import_org only queues its emails."""
+"""The embedded default runs everything without Redis: `make run` starts the web server and a Celery worker
+with beat embedded on a broker folder (deploy/Procfile.embedded), so a demo incident left past its deadline
+escalates by itself and the emails go out through the worker; a large first import_org only queues its emails.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
-from datetime import timedelta
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
-from django.utils import timezone
 
 from incidents.models import Incident
-from tests.incidents.factories import declare
 
-from .conftest import ROOT, procfile_command, stop
+from .conftest import ROOT, VENV_BIN, free_port, procfile_command, wait_http
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# The demo's own case (incidents/demo.py): the employee's declaration waiting for their manager.
+PAST_DEADLINE = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from incidents.demo import DECLARATIONS
+from incidents.models import Incident
+case = Incident.objects.get(description=DECLARATIONS["waiting_manager"]["description"], level="manager")
+Incident.objects.filter(pk=case.pk).update(deadline_at=timezone.now() - timedelta(minutes=1))
+print(json.dumps({"pk": case.pk}))
+"""
 
-def level_of(pk: int, sqlite_file: Path | None) -> str:
-    if sqlite_file is None:
-        return Incident.objects.values_list("level", flat=True).get(pk=pk)
+
+def level_of(pk: int, sqlite_file: Path) -> str:
     with sqlite3.connect(sqlite_file) as db:
         return db.execute(f"SELECT level FROM {Incident._meta.db_table} WHERE id = ?", (pk,)).fetchone()[0]
 
 
-def test_an_incident_past_its_deadline_escalates_by_itself_without_redis(org, tmp_path, smtp_inbox):
-    import subprocess
+def emails_of(usernames: tuple[str, ...], sqlite_file: Path) -> set[str]:
+    table = get_user_model()._meta.db_table
+    marks = ",".join("?" * len(usernames))
+    with sqlite3.connect(sqlite_file) as db:
+        rows = db.execute(f"SELECT email FROM {table} WHERE username IN ({marks})", usernames).fetchall()
+    return {email for (email,) in rows}
 
-    from .conftest import service_env
 
-    incident = declare(org.user("alice"))
-    assert incident.level == Incident.Level.MANAGER
-    Incident.objects.filter(pk=incident.pk).update(deadline_at=timezone.now() - timedelta(minutes=1))
-
-    sqlite_file = None
-    if connection.vendor == "sqlite":
-        # The embedded default: a SQLite file shared by the web server and the worker.
-        sqlite_file = tmp_path / "portal.sqlite3"
-        target = sqlite3.connect(sqlite_file)
-        connection.connection.backup(target)
-        target.close()
-        database_url = f"sqlite:///{sqlite_file}"
-    else:
-        database_url = service_env()["DATABASE_URL"]
-    env = service_env(
-        DATABASE_URL=database_url,
+def test_an_incident_past_its_deadline_escalates_by_itself_without_redis(tmp_path, smtp_inbox):
+    """`make run` as it is: its own SQLite file with the demo (migrate, seed_demo), then both processes of
+    deploy/Procfile.embedded under honcho. Only the beat embedded in the worker can move the incident."""
+    sqlite_file = tmp_path / "portal.sqlite3"
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{sqlite_file}",
         REDIS_URL="",
+        PORTAL_PORT=str(port),
+        PATH=f"{VENV_BIN}:{env.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
         CELERY_BROKER_FOLDER=str(tmp_path / "broker"),
         CELERY_BEAT_SCHEDULE_FILENAME=str(tmp_path / "beat-schedule"),
-        BEAT_INTERVALS="incidents-escalate-overdue=1,notifications-sweep=5",
+        # The production rhythm is every 5 minutes; the job and the path are the same.
+        BEAT_INTERVALS="incidents-escalate-overdue=2,notifications-sweep=5",
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_inbox.port}",
     )
-    worker = subprocess.Popen(procfile_command("Procfile.embedded", "worker"), cwd=ROOT, env=env)
+
+    def manage(*args: str) -> str:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        return result.stdout
+
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("seed_demo")
+    pk = json.loads(manage("shell", "-c", PAST_DEADLINE).strip().splitlines()[-1])["pk"]
+    assert level_of(pk, sqlite_file) == Incident.Level.MANAGER
+
+    log = tmp_path / "make-run.log"
+    honcho = subprocess.Popen(
+        [str(VENV_BIN / "honcho"), "--no-colour", "-f", str(ROOT / "deploy" / "Procfile.embedded"), "-d", str(ROOT),
+         "start"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and level_of(incident.pk, sqlite_file) != Incident.Level.DIRECTION:
-            assert worker.poll() is None, "the embedded worker stopped"
+        wait_http(f"http://127.0.0.1:{port}/sante/", timeout=120, process=honcho)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sante/pret/", timeout=30) as answer:
+            assert json.load(answer)["status"] == "ok"  # database, cache, broker folder, storage
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and level_of(pk, sqlite_file) != Incident.Level.DIRECTION:
+            assert honcho.poll() is None, "make run stopped"
             time.sleep(0.5)
-        assert level_of(incident.pk, sqlite_file) == Incident.Level.DIRECTION
-        # The previous handler is told the deadline passed, the direction that it has a new incident, and the
+        assert level_of(pk, sqlite_file) == Incident.Level.DIRECTION, log.read_text()[-3000:]
+        # The manager is told the deadline passed, the direction that it has a new incident, and the
         # declarer that it moved on: through the broker folder and the worker, not in anyone's request.
-        smtp_inbox.wait_for(3, timeout=60)
-        recipients = {message["To"] for message in smtp_inbox.messages}
-        assert {org.user("bob").email, org.user("carol").email} <= recipients
+        # (The demo's earlier notifications go out through the same worker, so wait for these two.)
+        expected = emails_of(("gestionnaire", "employe"), sqlite_file)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not expected <= {m["To"] for m in smtp_inbox.messages}:
+            time.sleep(0.5)
+        assert expected <= {m["To"] for m in smtp_inbox.messages}, log.read_text()[-3000:]
     finally:
-        stop(worker)
+        # honcho and its processes only: the session this test started.
+        if honcho.poll() is None:
+            os.killpg(honcho.pid, signal.SIGTERM)
+        try:
+            honcho.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
+            honcho.wait(timeout=10)
 
 
 def reset_publishing(app) -> None:

@@ -6,9 +6,10 @@ import logging
 import pytest
 from django.template import engines
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import path, reverse
 
 from portal import requestlog
+from portal import urls as portal_urls
 
 RECORDS_LOGGER = "portal.request"
 
@@ -118,3 +119,29 @@ def test_an_unknown_log_format_stops_the_portal(value):
         timeout=60,
     )
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def _raises(request):
+    raise RuntimeError("a fault nobody foresaw")
+
+
+# The portal's routes plus one that fails: a 500 page rendered by the portal's own handler.
+urlpatterns = [path("panne-essai/", _raises), *portal_urls.urlpatterns]
+handler500 = "portal.errors.server_error"
+
+
+@pytest.mark.urls(__name__)
+def test_the_500_page_shows_the_request_id_of_its_header(client, org, login):
+    login(org.user("alice"))
+    client.raise_request_exception = False
+    response = client.get("/panne-essai/")
+    assert response.status_code == 500
+    assert len(response["X-Request-ID"]) == 32
+    assert response["X-Request-ID"] in response.content.decode()
+
+
+def test_the_404_page_shows_the_request_id_of_its_header(client, org, login):
+    login(org.user("alice"))
+    response = client.get("/incidents/987654321/")
+    assert response.status_code == 404
+    assert response["X-Request-ID"] in response.content.decode()

@@ -19,14 +19,19 @@ from django.utils import timezone
 from incidents.evidence import clean_upload
 from incidents.models import BoardReport, Evidence, Takedown
 from incidents.services import register_entry_create
+from moderation.models import JournalEntry
 from policies.campaigns.models import AcknowledgementRequest, Campaign
 from policies.models import PolicyVersion
 from portal.notifications.models import Notification
+from portal.privacy.models import PersonalDataRequest
 from portal.roster.models import Designation
+from publishing.models import AuthorisationAttachment
 from tests.campaigns.factories import VersionFactory, make_campaign
 from tests.incidents.factories import declare, png_bytes, upload
 from tests.incidents.test_register import values as register_values
 from tests.policies.factories import make_version
+from tests.publishing.conftest import ask as ask_authorisation
+from tests.publishing.conftest import record_consent
 from tests.roster.factories import DesignationFactory, OfficialAccountFactory
 
 MISSING = 987654
@@ -79,6 +84,25 @@ def _world(org) -> dict[str, dict[str, object]]:
     )
     draft = make_version(status=PolicyVersion.Status.DRAFT, policy=version.policy)
     assert designation.status == Designation.Status.PENDING
+    # §6.2 and §6.1: alice's disclosure request with a draft attachment; a consent DCAI recorded for an account.
+    authorisation = ask_authorisation(alice)
+    attachment = AuthorisationAttachment.objects.create(
+        request=authorisation, stored_name="publishing/walk.png", original_name="walk.png", content_type="image/png",
+        size=1, sha256="0" * 64, uploaded_by=alice,
+    )
+    consent = record_consent(diane, account)
+    consent_sample = {"pk": consent.pk, "file_pk": consent.forms.get().pk}
+    # A comment bob removed from an official account (annex 1); a personal-data request about alice (DCAI).
+    journal_entry = JournalEntry.objects.create(
+        account=account, platform=account.platform, action="removed", moderated_on=timezone.localdate(),
+        policy_version=version, rule_number=1, rule_text="Règle.", screenshot_name="moderation/walk.png",
+        screenshot_original_name="walk.png", screenshot_type="image/png", screenshot_size=1,
+        screenshot_sha256="0" * 64, recorded_by=bob,
+    )
+    data_request = PersonalDataRequest.objects.create(
+        profile=org.alice, kind="access", received_on=timezone.localdate(), due_on=timezone.localdate(),
+        details="Accès.", recorded_by=diane,
+    )
     return {
         "incidents": {
             "pk": incident.pk,
@@ -95,6 +119,15 @@ def _world(org) -> dict[str, dict[str, object]]:
         "roster:account_edit": {"pk": account.pk},
         "notifications": {"pk": notification.pk},
         "policies": {"pk": draft.pk, "number": version.policy.number},
+        "publishing": {"pk": authorisation.pk, "file_pk": attachment.pk},
+        "moderation": {"pk": journal_entry.pk},
+        "privacy": {"pk": org.alice.pk},
+        "privacy:answer": {"pk": data_request.pk},
+        **{
+            f"publishing:{name}": consent_sample
+            for name in ("consent", "consent_withdraw", "consent_publication", "consent_file",
+                         "consent_link_takedown", "consent_link_journal")
+        },
     }
 
 

@@ -12,6 +12,7 @@ from itertools import product
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,6 @@ SEARCH = reverse("incidents:staff_search")
 OPTION = re.compile(r'<option value="([^"]*)">([^<]*)</option>')
 SURNAMES = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné"]
 FIRST_NAMES = ["Marie", "Jean", "Louise", "Pierre", "Sophie", "Luc"]
-
 
 
 @pytest.fixture
@@ -75,7 +75,10 @@ def test_no_employee_number_is_ever_shown_or_confirmed(staff, login, settings):
 
 
 def test_suggestions_are_capped_at_ten(staff, login):
-    response = _search(login(staff.get(user__username="alice").user), "mar")
+    # Gagnon and Gagné: twelve people match "gag", ten are suggested.
+    matching = staff.filter(Q(user__first_name__icontains="gag") | Q(user__last_name__icontains="gag"))
+    assert matching.count() == 12
+    response = _search(login(staff.get(user__username="alice").user), "gag")
     assert len(_found(response)) == 10
 
 
