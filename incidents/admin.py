@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 
+from portal.audit.admin_mixins import AuditedReadMixin
+from portal.audit.models import AuditRecord
+
 from .models import AccessLog, Event, Evidence, Incident, InternalNote, Measure, Message, Takedown
 
 
@@ -24,7 +27,11 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentAdmin(AuditedReadMixin, ReadOnlyMixin, admin.ModelAdmin):
+    # Opening an incident here is a read of its content: audited like the page (portal.audit).
+    def audit_incident(self, obj):
+        return obj
+
     list_display = ["reference", "created_at", "category", "level", "status", "urgent", "deadline_at"]
     list_filter = ["level", "status", "category", "urgent"]
     search_fields = ["reference"]
@@ -36,7 +43,9 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvidenceAdmin(AuditedReadMixin, ReadOnlyMixin, admin.ModelAdmin):
+    audit_kind = AuditRecord.Kind.EVIDENCE_DOWNLOAD
+
     list_display = ["incident", "original_name", "content_type", "size", "sha256", "uploaded_at"]
     raw_id_fields = ["incident", "uploaded_by"]
 
@@ -52,5 +61,9 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 for model in (Message, InternalNote, Measure, Takedown):
     admin.site.register(
         model,
-        type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), {"raw_id_fields": ["incident"]}),
+        type(
+            f"{model.__name__}Admin",
+            (AuditedReadMixin, ReadOnlyMixin, admin.ModelAdmin),
+            {"raw_id_fields": ["incident"]},
+        ),
     )

@@ -1,9 +1,12 @@
 """`manage.py bench` section: 100,000 incidents and the handlers' queues at institution scale.
 
 Runs in the bench database, which already holds the synthetic institution (directions with their
-heads, ~20,000 staff profiles with managers). It bulk-creates incidents at every level, then renders
-the queue pages of a manager, a direction head and a DCAI officer with the test client, measuring
-server time (median of warm runs) and the number of queries of one run.
+heads, ~20,000 staff profiles with managers). It bulk-creates incidents at every level in two stages
+(a fifth of TOTAL, then the rest), and after each stage renders the pages of a manager, a direction
+head, a DCAI officer, an HR officer and a declarer with the test client: server time (median of warm
+runs), the number of queries of one run and the share of SQL in the server time
+(`portal.bench.measure_page`). The last rows give each page's growth from the first stage to the
+second (docs/rules.md, "Performance": a list stays flat, at most 1.2×).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.bench import PageFigures, measure_page
 from portal.models import Direction, StaffProfile
 
-from .models import Incident, ReferenceCounter
+from .models import Incident, ReferenceCounter, RegisterEntry
 from .services import incident_declare
 
 TOTAL = int(os.environ.get("INCIDENTS_BENCH_TOTAL", "100000"))
@@ -38,36 +42,14 @@ LEVELS = [  # level, share
 ]
 
 
-class _QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _measure(client: Client, url: str) -> tuple[int, float, int]:
-    client.get(url)  # warm-up
-    counter = _QueryCounter()
-    with connection.execute_wrapper(counter):
-        status = client.get(url).status_code
-    timings = []
-    for _i in range(REPEAT):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append(time.perf_counter() - started)
-    return status, statistics.median(timings), counter.count
-
-
 def _client_for(user) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
-def _build(total: int, rng: random.Random) -> dict:
-    """Bulk-create `total` incidents declared by random staff; return the people to measure with."""
+def _people() -> dict:
+    """The people the pages are measured with, and the staff who declare."""
     staff = list(
         StaffProfile.objects.filter(is_active=True).values_list("pk", "user_id", "direction_id", "manager_id")
     )
@@ -83,6 +65,25 @@ def _build(total: int, rng: random.Random) -> dict:
     )
     team = [row for row in staff if busiest is not None and row[3] == busiest.pk]
     dcai_officer = StaffProfile.objects.filter(direction=dcai, is_active=True).select_related("user").first()
+    hr_officer = (
+        StaffProfile.objects.filter(direction__role=Direction.Role.HUMAN_RESOURCES, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "staff": staff,
+        "team": team,
+        "manager": busiest,
+        "dcai": dcai_officer,
+        "hr": hr_officer.user if hr_officer else None,
+        "declarer": team[0][1] if team else None,
+    }
+
+
+def _build(total: int, rng: random.Random, people: dict) -> None:
+    """Bulk-create `total` incidents declared by random staff (one in 200 by the measured manager's team)."""
+    staff, team = people["staff"], people["team"]
     now = timezone.now()
     levels, weights = zip(*LEVELS, strict=True)
     categories = Incident.Category.values
@@ -142,7 +143,6 @@ def _build(total: int, rng: random.Random) -> dict:
         flush()
         for year, last in counters.items():
             ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
-    return {"manager": busiest, "dcai": dcai_officer, "declarer": team[0][1] if team else None}
 
 
 def _spread_dates() -> None:
@@ -152,46 +152,123 @@ def _spread_dates() -> None:
     )
 
 
+def _register_some(rng: random.Random, after_pk: int, officer) -> None:
+    """One new closed incident in a hundred gets its register entry, as DCAI keeps them (§7.3)."""
+    closed = Incident.objects.filter(level=Incident.Level.CLOSED, pk__gt=after_pk).values_list(
+        "pk", "created_at"
+    )
+    entries = []
+    for pk, created in closed.iterator():
+        if rng.random() >= 0.01:
+            continue
+        day = timezone.localtime(created).date()
+        entries.append(
+            RegisterEntry(
+                incident_id=pk,
+                regime=RegisterEntry.Regime.HEALTH,
+                information_description="Banc d'essai.",
+                circumstances="Banc d'essai.",
+                incident_start=day,
+                learned_start=day,
+                persons_count=1,
+                risk_sensitivity="-",
+                risk_malicious_uses="-",
+                risk_consequences="-",
+                risk_likelihood="-",
+                serious_injury_risk=False,
+                risk_conclusion_reason="-",
+                measures="-",
+                keep_until=day.replace(year=day.year + 6, day=min(day.day, 28)),
+                created_by=officer,
+            )
+        )
+    RegisterEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _pages(people: dict) -> list[tuple[str, object, str]]:
+    manager, dcai, hr = people["manager"], people["dcai"].user, people["hr"]
+    declarer = get_user_model().objects.get(pk=people["declarer"]) if people["declarer"] else manager.user
+    head = manager.direction.head
+    sample = (
+        Incident.objects.filter(level=Incident.Level.DIRECTION, assigned_direction=manager.direction)
+        .order_by("pk")
+        .first()
+    )
+    queue = lambda name: reverse("incidents:queue", args=[name])  # noqa: E731
+    pages = [
+        ("gestionnaire", manager.user, queue("a-traiter")),
+        ("gestionnaire", manager.user, queue("en-retard")),
+        ("gestionnaire", manager.user, queue("recemment-fermes")),
+        ("gestionnaire", manager.user, reverse("home")),
+        ("direction", head, queue("a-traiter")),
+        ("direction", head, queue("recemment-fermes") + "?category=reputation"),
+        ("direction", head, reverse("home")),
+        ("DCAI", dcai, queue("a-traiter")),
+        ("DCAI", dcai, queue("en-retard") + "?page=3"),
+        ("DCAI", dcai, queue("recemment-fermes") + "?level=closed&category=copyright"),
+        ("DCAI", dcai, sample.get_absolute_url() if sample else reverse("incidents:mine")),
+        ("DCAI", dcai, reverse("incidents:register_list")),
+        ("DCAI", dcai, reverse("home")),
+        ("déclarant", declarer, reverse("incidents:mine")),
+        ("déclarant", declarer, reverse("home")),
+    ]
+    if hr is not None:
+        pages.append(("RH", hr, reverse("home")))
+    return pages
+
+
+def _figures(people: dict, out: TextIO) -> dict[tuple[str, str], PageFigures]:
+    figures = {}
+    clients: dict[int, Client] = {}
+    for who, user, url in _pages(people):
+        client = clients.setdefault(user.pk, _client_for(user))
+        figures[(who, url)] = measure_page(client, url, REPEAT)
+        out.write(f"  {who} {url}: {figures[(who, url)]}\n")
+    return figures
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Incident._meta.db_table}")
+            cursor.execute(f"ANALYZE {RegisterEntry._meta.db_table}")
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
 def queues(out: TextIO) -> list[tuple[str, str]]:
     rng = random.Random(10974)
     rows: list[tuple[str, str]] = []
     existing = Incident.objects.count()
-    started = time.perf_counter()
-    people = _build(TOTAL, rng)
-    _spread_dates()
-    rows.append(
-        (f"{TOTAL:,} incidents (bulk_create)".replace(",", " "), f"{time.perf_counter() - started:.2f} s")
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Incident._meta.db_table}")
-    manager = people["manager"]
-    declarer = get_user_model().objects.get(pk=people["declarer"]) if people["declarer"] else manager.user
-    head = manager.direction.head if manager else None
-    dcai = people["dcai"]
-    sample = Incident.objects.filter(
-        level=Incident.Level.DIRECTION, assigned_direction=manager.direction
-    ).first()
-    pages = [
-        ("gestionnaire", manager.user, reverse("incidents:queue", args=["a-traiter"])),
-        ("gestionnaire", manager.user, reverse("incidents:queue", args=["en-retard"])),
-        ("gestionnaire", manager.user, reverse("incidents:queue", args=["recemment-fermes"])),
-        ("direction", head, reverse("incidents:queue", args=["a-traiter"])),
-        ("direction", head, reverse("incidents:queue", args=["recemment-fermes"]) + "?category=reputation"),
-        ("DCAI", dcai.user, reverse("incidents:queue", args=["a-traiter"])),
-        ("DCAI", dcai.user, reverse("incidents:queue", args=["en-retard"]) + "?page=3"),
-        (
-            "DCAI",
-            dcai.user,
-            reverse("incidents:queue", args=["recemment-fermes"]) + "?level=closed&category=copyright",
-        ),
-        ("DCAI", dcai.user, sample.get_absolute_url() if sample else reverse("incidents:mine")),
-        ("déclarant", declarer, reverse("incidents:mine")),
-    ]
-    for who, user, url in pages:
-        status, median, queries = _measure(_client_for(user), url)
-        rows.append((f"{who} {url}", f"{median * 1000:.0f} ms, {queries} requêtes, HTTP {status}"))
-        out.write(f"  {who} {url}: {median * 1000:.0f} ms, {queries} queries\n")
+    people = _people()
+    stages = [TOTAL // 5, TOTAL]
+    built = 0
+    measured: list[dict[tuple[str, str], PageFigures]] = []
+    for stage in stages:
+        started = time.perf_counter()
+        after_pk = Incident.objects.aggregate(n=Max("pk"))["n"] or 0
+        _build(stage - built, rng, people)
+        _spread_dates()
+        _register_some(rng, after_pk, people["dcai"].user)
+        _analyze()
+        built = stage
+        rows.append((f"{_thousands(stage)} incidents (bulk_create)", f"{time.perf_counter() - started:.2f} s"))
+        out.write(f" {_thousands(stage)} incidents\n")
+        figures = _figures(people, out)
+        measured.append(figures)
+        rows += [(f"{_thousands(stage)} · {who} {url}", str(f)) for (who, url), f in figures.items()]
+    first, last = measured[0], measured[-1]
+    for key, figures in last.items():
+        growth = figures.median / first[key].median if first[key].median else 0.0
+        rows.append(
+            (
+                f"{_thousands(stages[0])} → {_thousands(stages[-1])} · {key[0]} {key[1]}",
+                f"×{growth:.2f}, {first[key].queries} → {figures.queries} requêtes",
+            )
+        )
+    declarer = get_user_model().objects.get(pk=people["declarer"]) if people["declarer"] else people["manager"].user
     timings = []
     for _i in range(REPEAT):
         t0 = time.perf_counter()
@@ -207,6 +284,6 @@ def queues(out: TextIO) -> list[tuple[str, str]]:
         timings.append(time.perf_counter() - t0)
     rows.append(("déclaration (service, un incident)", f"{statistics.median(timings) * 1000:.0f} ms"))
     largest = Incident.objects.aggregate(n=Max("pk"))["n"]
-    count = f"{Incident.objects.count() - existing:,}".replace(",", " ")
+    count = _thousands(Incident.objects.count() - existing)
     rows.append(("incidents créés dans la base", f"{count} (déjà là : {existing}), id max {largest}"))
     return rows

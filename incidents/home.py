@@ -77,3 +77,28 @@ def panels(request) -> list[dict]:
             }
         )
     return result
+
+
+def register_panels(request) -> list[dict]:
+    """DCAI's home: incidents that may have exposed personal information and wait for a register entry or
+    a reasoned decision (incidents.services.compliance); one query."""
+    from .selectors import incidents_visible_to, may_keep_register
+    from .services.compliance import awaiting_register_decision
+
+    user = request.user
+    if not user.is_authenticated or not may_keep_register(user):
+        return []
+    # Open incidents: the decision is owed before DCAI closes them (closed ones predate the rule or a manager
+    # closed them as unfounded, which DCAI already sees among the closures).
+    waiting = awaiting_register_decision(incidents_visible_to(user).exclude(level="closed")).order_by("created_at")
+    shown = list(waiting[: URGENT_SHOWN + 1])  # one query; one more row tells whether there are more
+    if not shown:
+        return []
+    return [
+        {
+            "title": _("Registre : décisions en attente"),
+            "template": "incidents/register/_home_waiting.html",
+            "incidents": shown[:URGENT_SHOWN],
+            "more": len(shown) > URGENT_SHOWN,
+        }
+    ]

@@ -16,3 +16,12 @@ def apply_retention() -> dict:
     from .retention import retention_apply
 
     return retention_apply().counts()
+
+
+@shared_task(name="incidents.register_notice_reminders")
+def register_notice_reminders() -> int:
+    """Beat job: register entries with a serious risk whose notices are missing remind DCAI (first at once,
+    then every REGISTER_REMINDER_WORKING_DAYS working days; see services.compliance). Idempotent."""
+    from .services.compliance import register_send_notice_reminders
+
+    return register_send_notice_reminders()

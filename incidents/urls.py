@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import register, reports, search, statistics
+from .views import compliance, register, reports, search, statistics
 
 app_name = "incidents"
 
@@ -39,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/partage/<int:user_pk>/retirer/", views.unshare, name="unshare"),
     # Confidentiality-incident register (DCAI only).
     path("<int:pk>/registre/", register.register_create, name="register_create"),
+    path("<int:pk>/registre/decision/", compliance.register_decision, name="register_decision"),
     path("registre/", register.register_list, name="register_list"),
     path("registre/export/<str:fmt>/", register.register_export, name="register_export"),
     path("registre/copie-commission/", register.register_commission, name="register_commission"),

@@ -1,7 +1,10 @@
 """Comparison of two versions of a policy: sections added, removed or changed, words marked.
 
-Sections are matched by number (the annex by its name), else by title. Within a changed section
-the words removed are wrapped in <del class="diff-del"> and the words added in <ins class="diff-ins">.
+Sections are matched by number (the annex by its name), else by title. What is compared is what a
+reader sees (policies.text.blocks): paragraphs, bullets and terms without their markup, line endings
+normalised, so a draft saved by a browser ("\r\n") does not show untouched sections as changed. Within a
+changed section the words removed are wrapped in <del class="diff-del"> and the words added in
+<ins class="diff-ins">, inside the paragraph or bullet they belong to.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from .models import PolicyVersion, Section
-from .text import sanitise
+from .text import blocks, normalise_newlines, sanitise, wrap_blocks
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 COMPARED_FIELDS = (
@@ -47,6 +50,28 @@ def word_diff(old: str, new: str) -> SafeString:
         if op in ("insert", "replace"):
             out.append(f'<ins class="diff-ins">{_html("".join(b[j1:j2]))}</ins>')
     return sanitise("".join(out))
+
+
+def _diff_inner(old: str, new: str) -> str:
+    return str(word_diff(old, new))
+
+
+def body_diff(old: str, new: str) -> SafeString:
+    """The new body as read, with the words removed and added marked; blocks kept as the reader sees them."""
+    a, b = blocks(old), blocks(new)
+    items: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, [x.plain for x in a], [x.plain for x in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            items.extend((block.kind, block.html) for block in b[j1:j2])
+            continue
+        before, after = a[i1:i2], b[j1:j2]
+        paired = min(len(before), len(after))
+        for old_block, new_block in zip(before[:paired], after[:paired], strict=True):
+            items.append((new_block.kind, _diff_inner(old_block.plain, new_block.plain)))
+        items.extend((x.kind, f'<del class="diff-del">{x.html}</del>') for x in before[paired:])
+        items.extend((x.kind, f'<ins class="diff-ins">{x.html}</ins>') for x in after[paired:])
+    return wrap_blocks(items)
 
 
 @dataclass
@@ -84,16 +109,15 @@ def compare_sections(old: list[Section], new: list[Section]) -> list[SectionChan
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
-                same = (before.title, before.body) == (after.title, after.body)
+                same_title = before.title.strip() == after.title.strip()
+                same_body = blocks(before.body) == blocks(after.body)
                 changes.append(
                     SectionChange(
-                        kind="unchanged" if same else "changed",
+                        kind="unchanged" if same_title and same_body else "changed",
                         old=before,
                         new=after,
-                        title_html=word_diff(before.title, after.title)
-                        if before.title != after.title
-                        else "",
-                        body_html=word_diff(before.body, after.body) if not same else "",
+                        title_html="" if same_title else word_diff(before.title, after.title),
+                        body_html="" if same_body else body_diff(before.body, after.body),
                     )
                 )
             continue
@@ -118,6 +142,8 @@ def compare_versions(old: PolicyVersion, new: PolicyVersion) -> dict:
     return {
         "sections": sections,
         "fields": fields,
-        "purpose_html": word_diff(old.purpose, new.purpose) if old.purpose != new.purpose else "",
+        "purpose_html": word_diff(normalise_newlines(old.purpose), normalise_newlines(new.purpose))
+        if normalise_newlines(old.purpose).strip() != normalise_newlines(new.purpose).strip()
+        else "",
         "counts": counts,
     }

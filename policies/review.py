@@ -96,12 +96,14 @@ def reviews(today: date) -> list[Review]:
     return sorted(rows, key=lambda r: (_ORDER[r.state], r.review_on or date.max, r.version.policy.number))
 
 
-def review_summary(today: date) -> dict[str, int]:
-    """How many versions in force are overdue, due within 90 days, or without a review date (one query)."""
+def review_summary(today: date, dates=None) -> dict[str, int]:
+    """How many versions in force are overdue, due within 90 days, or without a review date (one query,
+    none when the caller already holds the review dates of the versions in force)."""
     counts = {OVERDUE: 0, DUE_SOON: 0, DUE: 0, PLANNED: 0, UNPLANNED: 0}
-    dates = PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_FORCE).values_list(
-        "next_review_on", flat=True
-    )
+    if dates is None:
+        dates = PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_FORCE).values_list(
+            "next_review_on", flat=True
+        )
     for review_on in dates:
         counts[review_state(review_on, today)] += 1
     return {

@@ -26,6 +26,7 @@ from .dates import VersionDates, validate_version_dates
 from .models import Policy, PolicyVersion, PolicyVersionEvent, ReviewReminder, Section
 from .review import REVIEW_STAGES, stage_for
 from .selectors import can_manage_policies, in_force_version_of
+from .text import normalise_newlines
 from .workflow import APPROVE, EDIT, PLAN_REVIEW, PUT_IN_FORCE, SUPERSEDE, VERSION_WORKFLOW
 
 Status = PolicyVersion.Status
@@ -84,7 +85,7 @@ def replace_sections(*, version: PolicyVersion, sections: list[SectionData]) -> 
             order=index,
             number=s.number.strip(),
             title=s.title.strip(),
-            body=s.body.strip(),
+            body=normalise_newlines(s.body).strip(),
             level=s.level,
             is_annex=s.is_annex,
         )
@@ -160,7 +161,7 @@ def version_update_draft(
             if any(not s.title.strip() for s in sections):
                 raise ValidationError(_("Chaque section doit avoir un titre."))
         for name, value in fields.items():
-            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+            setattr(locked, name, normalise_newlines(value).strip() if isinstance(value, str) else value)
         # Every field of the form may have changed: the whole row is saved (update_fields=None).
         transition(
             locked,

@@ -11,6 +11,7 @@ import csv
 import inspect
 import io
 import random
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from portal.demo import DIRECTIONS, FIRST_NAMES, LAST_NAMES
 from portal.models import Direction, StaffProfile
 from portal.orgimport import COLUMNS, import_org
+from portal.orgimport.apply import unusable_password
 
 Rows = list[tuple[str, Any]]
 _CATEGORIES = [c for c in StaffProfile.Category.values]
@@ -52,6 +54,58 @@ def timed() -> Iterator[Clock]:
         yield clock
     finally:
         clock.seconds = time.perf_counter() - started
+
+
+class SqlClock:
+    """Counts the queries of the wrapped block and the time spent inside them."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    status: int
+    median: float  # seconds of server time, median of the warm runs
+    queries: int
+    sql_share: float  # part of the server time spent in SQL (0–1), over the warm runs
+
+    def __str__(self) -> str:
+        text = _("%(ms).0f ms, %(q)s requêtes, SQL %(share).0f %%") % {
+            "ms": self.median * 1000,
+            "q": self.queries,
+            "share": self.sql_share * 100,
+        }
+        return text if self.status == 200 else f"{text} (HTTP {self.status})"
+
+
+def measure_page(client, url: str, repeat: int = 5) -> PageFigures:
+    """One page through the test client: a warm-up, then `repeat` timed runs (median, SQL share) and the
+    number of queries of one run."""
+    from django.db import connection
+
+    client.get(url)
+    times: list[float] = []
+    sql = SqlClock()
+    for _i in range(repeat):
+        run = SqlClock()
+        with connection.execute_wrapper(run):
+            started = time.perf_counter()
+            status = client.get(url).status_code
+            times.append(time.perf_counter() - started)
+        sql.count, sql.seconds = run.count, sql.seconds + run.seconds
+    return PageFigures(
+        status=status, median=statistics.median(times), queries=sql.count, sql_share=sql.seconds / sum(times)
+    )
 
 
 def direction_specs(count: int) -> list[tuple[str, str, str, str]]:
@@ -136,7 +190,7 @@ def build_institution(
                 last_name=row["last_name"],
                 email=row["email"],
             )
-            user.set_unusable_password()
+            user.password = unusable_password()
             users.append(user)
         user_ids = {u.username: u.pk for u in User.objects.bulk_create(users, batch_size=BATCH)}
         profile_ids: dict[str, int] = {}

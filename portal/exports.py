@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,7 +30,9 @@ def _plain(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        # Local wall-clock time to the second: microseconds only clutter a spreadsheet.
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, (date, int, float)):
         return value
     return neutralise(str(value))
@@ -47,12 +50,38 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     return response
 
 
+MIN_WIDTH, MAX_WIDTH = 8, 60
+DATETIME_WIDTH = 19  # "2026-12-01 14:05:00"
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, datetime):
+        return DATETIME_WIDTH
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """A width per column from its longest cell, within bounds (a long description wraps at MAX_WIDTH)."""
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], _width(value))
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
 def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> HttpResponse:
+    """A sheet that opens ready to read: header row frozen and filterable, columns sized to their content."""
+    cells = [[_plain(v) for v in row] for row in rows]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(title or filename)[:31])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths(header, cells), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(cells) + 1}"
     sheet.append([neutralise(str(h)) for h in header])
-    for row in rows:
-        sheet.append([_plain(v) for v in row])
+    for row in cells:
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -9,6 +9,8 @@ otherwise a new one is made. It is echoed in the `X-Request-ID` response header,
 The line holds the method, the path without its query string, the status, the duration, the user id, the
 client address (portal.clientip) and the request id: never a query string, a form field or any text a
 person typed, so no incident text can reach the logs. `LOG_FORMAT=json` writes it as one JSON object.
+On the paths of settings.PORTAL_REQUEST_LOG_ANONYMOUS_PATHS (anonymous declarations, intake/) the line
+keeps neither the user id nor the address (docs/rules.md, "Anonymous reports").
 """
 
 from __future__ import annotations
@@ -88,13 +90,14 @@ class RequestLogMiddleware:
             level = logging.INFO
         if not logger.isEnabledFor(level):
             return
+        anonymous = request.path.startswith(tuple(getattr(settings, "PORTAL_REQUEST_LOG_ANONYMOUS_PATHS", ())))
         fields = {
             "method": request.method,
             "path": request.path,
             "status": status,
             "duration_ms": duration_ms,
-            "user_id": _user_id(request),
-            "ip": client_ip(request),
+            "user_id": None if anonymous else _user_id(request),
+            "ip": None if anonymous else client_ip(request),
         }
         logger.log(
             level,

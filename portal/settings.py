@@ -49,6 +49,14 @@ INSTALLED_APPS = [
     "policies",
     "policies.campaigns",
     "incidents",
+    # Audit trail of reads (portal/audit) and the moderation journal of the official accounts (moderation/).
+    "portal.audit",
+    "portal.privacy",
+    "moderation",
+    # Anonymous and external declarations with a receipt code (intake/, README "Anonymous reports").
+    "intake",
+    # Disclosure authorisations (§6.2) and consents for publication (§6.1) (publishing/).
+    "publishing",
     # The REST API for other systems (portal/api, README "API").
     "rest_framework",
     "drf_spectacular",
@@ -220,6 +228,7 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]  # unambiguous dates in both languages (portal/formats)
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
@@ -317,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
     "api-audit-retention": {"task": "api.purge_calls", "schedule": 86400.0},
     # Policy review cycle: DCAI reminded 90 and 30 days before a review date, and once it has passed.
     "policies-review-reminders": {"task": "policies.send_review_reminders", "schedule": 3600.0},
+    # Audit rows past AUDIT_RETENTION_YEARS; register entries with a serious risk: notice reminders.
+    "audit-purge-expired": {"task": "audit.purge_expired", "schedule": 86400.0},
+    # Audit rows are written unsealed; this chains them (portal.audit.chain).
+    "audit-seal-pending": {"task": "audit.seal_pending", "schedule": 60.0},
+    "incidents-register-notice-reminders": {"task": "incidents.register_notice_reminders", "schedule": 3600.0},
 }
 
 # --- Embedded broker and periodic jobs (README, "Production") ------------------------------------------
@@ -438,6 +452,21 @@ EVIDENCE_SANITISE_MEMORY_MB = env.int("EVIDENCE_SANITISE_MEMORY_MB", default=102
 # types a few searches; a script harvesting the directory a few letters at a time is stopped.
 STAFF_SEARCH_RATE_PER_MINUTE = env.int("STAFF_SEARCH_RATE_PER_MINUTE", default=20)
 STAFF_SEARCH_RATE_PER_DAY = env.int("STAFF_SEARCH_RATE_PER_DAY", default=200)
+# Anonymous and external declarations (intake/, docs/rules.md "Anonymous reports"). INTAKE_PUBLIC_ENABLED
+# switches the public page (no account) off; staff may still declare anonymously and receipts still work.
+# Rate limits (django-ratelimit "N/period"): per client address (portal.clientip) and for everyone together.
+INTAKE_PUBLIC_ENABLED = env.bool("INTAKE_PUBLIC_ENABLED", default=True)
+INTAKE_REPORT_RATE_PER_ADDRESS = env.str("INTAKE_REPORT_RATE_PER_ADDRESS", default="5/h")
+INTAKE_REPORT_RATE_GLOBAL = env.str("INTAKE_REPORT_RATE_GLOBAL", default="200/h")
+INTAKE_LOOKUP_RATE_PER_ADDRESS = env.str("INTAKE_LOOKUP_RATE_PER_ADDRESS", default="10/h")
+INTAKE_LOOKUP_RATE_GLOBAL = env.str("INTAKE_LOOKUP_RATE_GLOBAL", default="500/h")
+INTAKE_MAX_FILES = env.int("INTAKE_MAX_FILES", default=3)
+# A page shown after a receipt check accepts answers for this many minutes (a signed form token, no cookie).
+INTAKE_FOLLOW_MINUTES = env.int("INTAKE_FOLLOW_MINUTES", default=30)
+# The deadline waits at most this many days for the declarer's answer (incidents/pause.py).
+INCIDENT_DECLARER_PAUSE_DAYS = env.float("INCIDENT_DECLARER_PAUSE_DAYS", default=10)
+# No identity (user id, address) in the request log for these paths (portal/requestlog.py).
+PORTAL_REQUEST_LOG_ANONYMOUS_PATHS = ["/signalement/"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Far above the evidence limit (the form explains that one), far below Django's default of 100.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
@@ -453,6 +482,12 @@ FILE_UPLOAD_HANDLERS = [
 # incidents lose their free text and evidence this many years after closure, never before the register's.
 REGISTER_RETENTION_YEARS = env.int("REGISTER_RETENTION_YEARS", default=5)
 INCIDENT_RETENTION_YEARS = env.int("INCIDENT_RETENTION_YEARS", default=7)
+# Audit rows of reads (portal/audit): kept this many years, never fewer than the register's (checked at startup).
+AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=7)
+# Audit rows younger than this wait for the next sealing (an open request may still commit an older id).
+AUDIT_SEAL_DELAY_SECONDS = env.int("AUDIT_SEAL_DELAY_SECONDS", default=60)
+# Register entries with a risk of serious injury remind DCAI every this many working days until notified.
+REGISTER_REMINDER_WORKING_DAYS = env.int("REGISTER_REMINDER_WORKING_DAYS", default=2)
 
 # Acknowledgement campaigns: a manager reminds their team at most once in this many hours (§7.6);
 # staff who join get at least this many days to acknowledge the version in force (§7.5).
@@ -465,6 +500,9 @@ CAMPAIGN_LAUNCH_RESUME_AFTER = env.int("CAMPAIGN_LAUNCH_RESUME_AFTER", default=6
 # days, and is launched by itself when CAMPAIGN_NEW_VERSION_AUTO_LAUNCH is true (else HR checks and launches it).
 CAMPAIGN_NEW_VERSION_DAYS = env.int("CAMPAIGN_NEW_VERSION_DAYS", default=30)
 CAMPAIGN_NEW_VERSION_AUTO_LAUNCH = env.bool("CAMPAIGN_NEW_VERSION_AUTO_LAUNCH", default=False)
+# Incident statistics (incidents/statistics/cache.py): figures kept this many seconds unless an action on an
+# incident or the register happened since (0: counted on every page).
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
 
 # One-time submission keys of create forms (portal/submissions.py): kept this many days; a form posted
 # without its key is recognised by its content for this many seconds.
@@ -543,6 +581,8 @@ PORTAL_DEMO_HOOKS = [
     "incidents.demo.seed_incidents",
     # Past declarations for the statistics and the search, the general direction's login, a board report.
     "incidents.statistics.demo.seed_oversight",
+    # Disclosure requests and consents of the demo employee and DCAI (publishing/).
+    "publishing.demo.seed_publishing",
 ]
 
 # What the organisation layer (portal/) asks of the apps above it, by dotted path, never by import
@@ -551,6 +591,13 @@ PORTAL_DEMO_HOOKS = [
 PORTAL_ACKNOWLEDGEMENT_BLOCKER = "policies.selectors.acknowledgement_blocker"
 # callable() -> {"policy_url", "obligations_url", "netiquette_url"} of the policy in force.
 PORTAL_POLICY_LINKS = "policies.selectors.obligation_links"
+# Personal-data export of one staff member (portal.privacy; Quebec privacy law): each app's section,
+# a callable(profile) -> {"title", "header", "rows"} holding that person's own data only.
+PORTAL_PERSONAL_DATA_SECTIONS = [
+    "policies.personal_data.section",
+    "incidents.personal_data.section",
+    "moderation.personal_data.section",
+]
 
 # Named flags for templates (`can.use_queues`…), each a callable(user) -> dict[str, bool] owned by its
 # app, computed once per request: templates never combine roles themselves.
@@ -561,6 +608,8 @@ PORTAL_TEMPLATE_FLAGS = [
     "incidents.selectors.template_flags",
     "portal.roster.selectors.template_flags",
     "portal.accounts.selectors.template_flags",
+    "portal.audit.selectors.template_flags",
+    "publishing.selectors.template_flags",
 ]
 
 # Home page panels, each a callable(request) -> list of panels, owned by its app.
@@ -569,7 +618,10 @@ PORTAL_HOME_PANELS = [
     "policies.home.panels",
     "policies.campaigns.home.panels",
     "incidents.home.panels",
+    # DCAI: incidents waiting for a register entry or a reasoned decision (Quebec privacy law).
+    "incidents.home.register_panels",
     "portal.roster.home.panels",
+    "publishing.home.panels",
 ]
 
 # --- Logs (README, "Production") -------------------------------------------------------------------

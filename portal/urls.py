@@ -44,7 +44,15 @@ urlpatterns = [
     path("utilisateurs-autorises/", include("portal.roster.urls")),
     path("politiques/", include("policies.urls")),
     path("incidents/", include("incidents.urls")),
+    # Moderation journal of the official accounts (annex 1), the audit trail and personal-data requests (DCAI).
+    path("moderation/", include("moderation.urls")),
+    path("audit/", include("portal.audit.urls")),
+    path("renseignements-personnels/", include("portal.privacy.urls")),
+    # Anonymous and external declarations, the receipt follow-up (intake/): partly without an account.
+    path("signalement/", include("intake.urls")),
     path("campagnes/", include("policies.campaigns.urls")),
+    # Disclosure authorisations (§6.2) and consents for publication (§6.1).
+    path("publication/", include("publishing.urls")),
     # The REST API for other systems (tokens, never a session) and its documentation (portal/api).
     path("api/", include("portal.api.urls")),
     # The admin signs in through the portal's page (same directory, limits and log).
@@ -53,3 +61,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+# The 500 page with the portal's look and the request id (portal/errors.py); 403.html and 404.html are
+# rendered by Django's own views.
+handler500 = "portal.errors.server_error"

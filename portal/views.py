@@ -1,13 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
 from .hooks import call_each
-
-
-class ThrottledLoginView(auth_views.LoginView):
-    """Django's login; django-axes counts failures through its authentication backend."""
-
-    redirect_authenticated_user = True
 
 
 def home(request):

@@ -187,6 +187,13 @@ def _private_storage(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _statistics_counted_afresh(settings):
+    """Tests reuse ids, so the statistics cache's key could match another test's data: counted every time
+    (tests/oversight/test_statistics_cache.py turns it on)."""
+    settings.STATISTICS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Personas' passwords are hashed at creation; a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -210,3 +217,19 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         (ROOT / "var").mkdir(exist_ok=True)
         db.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / f"test-db-{worker}.sqlite3")
+
+
+# --- Emptying test databases -----------------------------------------------------------------------
+# Transactional tests end with a TRUNCATE of every table; on PostgreSQL the audit trail refuses it unless
+# the session declares maintenance (portal/audit/migrations/0002_database_guard.py). Test sessions do.
+
+from django.db.backends.signals import connection_created  # noqa: E402
+
+
+def _declare_maintenance(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET portal.audit_maintenance = 'on'")
+
+
+connection_created.connect(_declare_maintenance, dispatch_uid="tests-audit-maintenance")

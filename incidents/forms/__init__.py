@@ -1,7 +1,7 @@
 """Forms parse and check input; the services decide. Files are checked here by content.
 
-`declaration`: the declaration (§7.7); `actions`: the actions of the incident page and the queues'
-filters; `register`: the confidentiality-incident register (§7.3); `fields`: shared widgets and fields.
+`declaration`: the declaration (§7.7); `actions`: the actions of the incident page; `queues`: the queues'
+filters and sort; `register`: the confidentiality-incident register (§7.3); `fields`: shared widgets and fields.
 """
 
 from .actions import (
@@ -10,7 +10,6 @@ from .actions import (
     EscalateForm,
     MeasureForm,
     NoteForm,
-    QueueFilterForm,
     RequestInformationForm,
     ShareForm,
     TakedownForm,
@@ -26,6 +25,7 @@ from .declaration import (
     staff_choice_value,
 )
 from .fields import DateInput, EvidenceField, LocalDateTimeInput, MultipleFileInput, evidence_help_text
+from .queues import QueueFilterForm
 
 __all__ = [
     "MAX_LINKS",

@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Direction
-
 from ..models import Incident, Measure, Takedown
 from .fields import DateInput, EvidenceField, LocalDateTimeInput, evidence_help_text, not_future
 
@@ -120,7 +118,12 @@ class TakedownForm(forms.Form):
         required=False,
         help_text=_("Par exemple : formulaire de signalement de la plateforme."),
     )
-    requested_at = forms.DateTimeField(label=_("Demandé le"), widget=LocalDateTimeInput())
+    # Most requests are recorded as they are made: now, to the minute, unless changed.
+    requested_at = forms.DateTimeField(
+        label=_("Demandé le"),
+        widget=LocalDateTimeInput(),
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+    )
 
     def clean_requested_at(self):
         return not_future(self.cleaned_data["requested_at"])
@@ -151,42 +154,3 @@ class ShareForm(forms.Form):
         if user is None:
             raise ValidationError(_("Aucun compte actif ne correspond à « %(text)s ».") % {"text": text[:60]})
         return user
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous"))] + Incident.Status.choices
-    )
-    category = forms.ChoiceField(
-        label=_("Catégorie"), required=False, choices=[("", _("Toutes"))] + Incident.Category.choices
-    )
-    level = forms.ChoiceField(
-        label=_("Niveau"), required=False, choices=[("", _("Tous"))] + Incident.Level.choices
-    )
-    date_from = forms.DateField(label=_("Déclaré du"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
-    direction = forms.ModelChoiceField(
-        label=_("Direction"), required=False, queryset=Direction.objects.none(), empty_label=_("Toutes")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = Direction.objects.order_by("code")
-
-    def apply(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("category"):
-            queryset = queryset.filter(category=data["category"])
-        if data.get("level"):
-            queryset = queryset.filter(level=data["level"])
-        if data.get("date_from"):
-            queryset = queryset.filter(created_at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(created_at__date__lte=data["date_to"])
-        if data.get("direction"):
-            queryset = queryset.filter(direction=data["direction"])
-        return queryset

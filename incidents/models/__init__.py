@@ -1,4 +1,5 @@
 from .activity import AccessLog, Event, Evidence, InternalNote, Measure, Message, Takedown
+from .compliance import RegisterDecision, RegisterNoticeReminder
 from .incident import (
     SHARE_PERMISSION,
     Incident,
@@ -22,8 +23,10 @@ __all__ = [
     "Measure",
     "Message",
     "ReferenceCounter",
+    "RegisterDecision",
     "RegisterEntry",
     "RegisterEvent",
+    "RegisterNoticeReminder",
     "RetentionLog",
     "Takedown",
 ]

@@ -35,6 +35,8 @@ class Event(EventBase):
         NO_DIRECTION = "no_direction", _("Aucune direction connue : acheminé à la DCAI")
         DIRECTION_IS_DCAI = "direction_is_dcai", _("La direction visée est la DCAI")
         DIRECTION_WITHOUT_LEAD = "direction_without_lead", _("Direction sans responsable disponible")
+        ANONYMOUS = "anonymous", _("Déclaration anonyme : acheminée à la DCAI")
+        EXTERNAL = "external", _("Signalement externe : acheminé à la DCAI")
         ESCALATED = "escalated", _("Niveau suivant")
 
     class Kind(models.TextChoices):
@@ -57,6 +59,7 @@ class Event(EventBase):
         EVIDENCE_ADDED = "evidence_added", _("Preuve ajoutée")
         REGISTERED = "registered", _("Inscrit au registre des incidents de confidentialité")
         REGISTER_UPDATED = "register_updated", _("Inscription au registre modifiée")
+        NOT_A_CONFIDENTIALITY_INCIDENT = "not_confidentiality", _("Pas un incident de confidentialité (motif consigné)")
         RETENTION_PURGED = "retention_purged", _("Textes et preuves épurés (délai de conservation échu)")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
@@ -86,7 +89,10 @@ class Message(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the answer of an anonymous or external declarer (given with their receipt, intake/).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     level = models.CharField(_("niveau"), max_length=10, choices=Incident.Level.choices)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -190,7 +196,10 @@ class Evidence(models.Model):
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a file from an anonymous or external declarer.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -57,6 +57,15 @@ class Incident(models.Model):
         PATIENT = "patient", _("Un usager")
         VISITOR = "visitor", _("Un visiteur")
         INSTITUTION = "institution", _("L'établissement")
+        PUBLIC = "public", _("Un membre du public")
+        MEDIA = "media", _("Un média")
+
+    class Source(models.TextChoices):
+        """How the declaration came in (§1: staff, patients, visitors, media and the public may report)."""
+
+        STAFF = "staff", _("Intervenant identifié")
+        ANONYMOUS = "anonymous", _("Déclaration anonyme")
+        EXTERNAL = "external", _("Signalement externe")
 
     class RouteChoice(models.TextChoices):
         NORMAL = "normal", _("Mon gestionnaire (cheminement habituel)")
@@ -82,12 +91,18 @@ class Incident(models.Model):
         WITHDRAWN = "withdrawn", _("Retiré")
 
     reference = models.CharField(_("référence"), max_length=20, unique=True, editable=False)
+    # Empty for an anonymous or external declaration: nothing identifies who made it (intake/).
     declarer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("déclarant"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="declared_incidents",
     )
+    source = models.CharField(_("provenance"), max_length=10, choices=Source.choices, default=Source.STAFF)
+    # Contact details an external reporter chose to give (DCAI only); never for an anonymous declaration.
+    reporter_contact = models.CharField(_("coordonnées du déclarant externe"), max_length=300, blank=True)
     confidential_declarer = models.BooleanField(_("identité visible par la DCAI seulement"), default=False)
     description = models.TextField(_("ce qui a été vu"))
     platform = models.CharField(_("plateforme"), max_length=20, choices=Platform.choices)
@@ -143,6 +158,11 @@ class Incident(models.Model):
         related_name="+",
     )
     deadline_at = models.DateTimeField(_("échéance du niveau"), null=True, blank=True)
+    # While a question waits for the declarer, the deadline is paused (incidents.pause).
+    deadline_paused_at = models.DateTimeField(_("échéance suspendue le"), null=True, blank=True, editable=False)
+    deadline_pause_ends_at = models.DateTimeField(
+        _("suspension au plus tard jusqu'au"), null=True, blank=True, editable=False
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     taken_in_charge_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -199,6 +219,14 @@ class Incident(models.Model):
             models.Index(fields=["level", "deadline_at"], name="incident_level_deadline"),
             models.Index(fields=["declarer", "created_at"], name="incident_declarer"),
             models.Index(fields=["closed_at"], name="incident_closed_at"),
+            # The queues' order at one level (incidents.selectors.lists.queue_to_handle), read in index order
+            # instead of sorting the backlog; the person concerned is left out without reading the rows, so
+            # the counts are index-only (docs/rules.md, "Performance").
+            models.Index(
+                fields=["level", "-urgent", "deadline_at", "id", "concerned_staff"], name="incident_level_queue"
+            ),
+            # Recently closed, newest first (queue_recently_closed).
+            models.Index(fields=["level", "-closed_at", "-id"], name="incident_level_closed"),
             # DCAI's urgent watch: every open urgent incident, soonest deadline first.
             models.Index(
                 fields=["deadline_at"], condition=Q(urgent=True) & ~Q(level="closed"), name="incident_urgent_open"
@@ -237,6 +265,16 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(level="closed") | Q(deadline_at__isnull=False),
                 name="incident_open_has_deadline",
+            ),
+            # A staff declaration names its declarer; an anonymous or external one never does.
+            models.CheckConstraint(
+                condition=(Q(source="staff") & Q(declarer__isnull=False))
+                | (~Q(source="staff") & Q(declarer__isnull=True)),
+                name="incident_declarer_matches_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="external") | Q(reporter_contact=""),
+                name="incident_contact_only_external",
             ),
         ]
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from .. import rules
-from ..models import Event, Evidence, Incident, Message
+from ..models import Event, Evidence, Incident, Message, RegisterEntry
 from ..routing import Route, next_route
 from ..rules import Viewer
 from .holder import holder_of
@@ -55,6 +55,13 @@ def timeline_for(incident: Incident, viewer: Viewer, declarer_name: str) -> list
     return events
 
 
+def _register_entry(incident: Incident) -> RegisterEntry | None:
+    """The page links to the entry: its id, read with the incident (`get_incident_for`), is enough."""
+    if not hasattr(incident, "register_entry_pk"):
+        return register_entry_of(incident)
+    return RegisterEntry(pk=incident.register_entry_pk, incident=incident) if incident.register_entry_pk else None
+
+
 def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
     """The incident page of an incident this person sees (fetched with get_incident_for)."""
     viewer = viewer_of(user, incident)
@@ -83,5 +90,5 @@ def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
     if rules.SHARE in actions:
         page.shared_people = shared_with(incident)
     if rules.REGISTER in actions:
-        page.register_entry = register_entry_of(incident)
+        page.register_entry = _register_entry(incident)
     return page

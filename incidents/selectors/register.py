@@ -27,7 +27,10 @@ def register_entries_visible_to(user: AbstractBaseUser) -> QuerySet[RegisterEntr
         return RegisterEntry.objects.none()
     entries = RegisterEntry.objects.all()
     if roles.profile_id:
-        entries = entries.exclude(incident__concerned_staff_id=roles.profile_id)
+        # A subquery on the incidents naming the officer (an index lookup), not a join over every incident:
+        # the register's list, count and years stay flat as incidents grow (docs/rules.md, "Performance").
+        concerning = Incident.objects.filter(concerned_staff_id=roles.profile_id).values("pk")
+        entries = entries.exclude(incident_id__in=concerning)
     return entries
 
 

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import roles_for
 
 from .. import rules
-from ..models import SHARE_PERMISSION, AccessLog, Evidence, Incident, IncidentUserObjectPermission, Message
+from ..models import (
+    SHARE_PERMISSION,
+    AccessLog,
+    Evidence,
+    Incident,
+    IncidentUserObjectPermission,
+    Message,
+    RegisterEntry,
+)
 from ..rules import NOBODY, Viewer
 
 CONFIDENTIAL_DECLARER = _("Déclarant confidentiel")
@@ -86,6 +94,12 @@ def get_incident_for(user: AbstractBaseUser, pk) -> Incident:
             "taken_in_charge_by",
             "closed_by",
         )
+        # Read with the incident rather than by the page afterwards (docs/rules.md, "Performance"):
+        # whether DCAI shared it with this person (`viewer_of`), and its register entry's id.
+        .annotate(
+            viewer_shared=Exists(_shared_ids(user).filter(content_object=OuterRef("pk"))),
+            register_entry_pk=Subquery(RegisterEntry.objects.filter(incident=OuterRef("pk")).values("pk")[:1]),
+        )
         .filter(pk=pk_or_404(pk))
         .first()
     )
@@ -118,9 +132,11 @@ def viewer_of(user: AbstractBaseUser, incident: Incident) -> Viewer:
     roles = roles_for(user)
     if rules.is_concerned(roles, incident):
         return NOBODY
-    is_shared = IncidentUserObjectPermission.objects.filter(
-        user=user, permission__codename=SHARE_PERMISSION, content_object=incident
-    ).exists()
+    is_shared = getattr(incident, "viewer_shared", None)
+    if is_shared is None:
+        is_shared = IncidentUserObjectPermission.objects.filter(
+            user=user, permission__codename=SHARE_PERMISSION, content_object=incident
+        ).exists()
     return Viewer(
         is_declarer=incident.declarer_id == user.pk,
         is_manager=bool(roles.profile_id) and incident.assigned_manager_id == roles.profile_id,
@@ -133,6 +149,11 @@ def viewer_of(user: AbstractBaseUser, incident: Incident) -> Viewer:
 
 def declarer_label(incident: Incident, viewer: Viewer) -> str:
     """The declarer's identity is for DCAI only when they asked for it (docs/rules.md)."""
+    if incident.declarer_id is None:
+        # Anonymous or external (intake/): nobody is named; an external reporter's contact is for DCAI.
+        if incident.reporter_contact and viewer.is_dcai:
+            return f"{incident.get_source_display()} : {incident.reporter_contact}"
+        return str(incident.get_source_display())
     if incident.confidential_declarer and not viewer.sees_declarer:
         return str(CONFIDENTIAL_DECLARER)
     user = incident.declarer

@@ -18,9 +18,12 @@ from .overdue import incidents_escalate_overdue
 from .register import register_entry_create, register_entry_update
 from .reports import board_report_generate
 from .sharing import incident_share, incident_unshare
+from .unnamed import incident_add_evidence_unnamed, incident_answer_unnamed
 
 __all__ = [
     "IncidentActionError",
+    "incident_add_evidence_unnamed",
+    "incident_answer_unnamed",
     "access_log_record",
     "board_report_generate",
     "incident_add_note",

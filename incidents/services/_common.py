@@ -23,6 +23,7 @@ from portal.workflow import record_event, transition
 
 from ..deadlines import deadline_for
 from ..models import Event, Incident
+from ..pause import clear_pause
 from ..routing import Route
 from ..rules import INCIDENT_WORKFLOW, handlers_for
 from ..selectors import available_actions
@@ -116,6 +117,9 @@ def notify_about(
 
     The context carries codes and dates only: never the incident's text or anyone's name.
     """
+    if isinstance(recipients, (list, tuple)):
+        # An anonymous or external declaration has no declarer (`declarer_id` None): nobody to tell.
+        recipients = [person for person in recipients if person is not None]
     return notify_people(
         kind,
         recipients,
@@ -125,6 +129,25 @@ def notify_about(
         context=context or {},
         urgent=urgent,
     )
+
+
+# The stages a declarer is told of, each by its own title (incidents/apps.py): one notice per stage.
+DECLARER_STAGE_KINDS = {
+    "taken": "incidents.declaration_taken",
+    Level.DIRECTION: "incidents.declaration_to_direction",
+    Level.DCAI: "incidents.declaration_to_dcai",
+    Level.CLOSED: "incidents.declaration_closed",
+}
+
+
+def first_taken_in_charge(incident: Incident) -> bool:
+    """No level took the incident in charge before: the declarer hears of it once, not at every level."""
+    return not any(getattr(incident, f"taken_{level}_at") for level in (Level.MANAGER, Level.DIRECTION, Level.DCAI))
+
+
+def notify_declarer(incident: Incident, stage: str, *, actor: AbstractBaseUser | None, context: dict) -> int:
+    """The declarer learns the stage their declaration reached, named in the title; never its content."""
+    return notify_about(incident, DECLARER_STAGE_KINDS[stage], [incident.declarer_id], actor=actor, context=context)
 
 
 def level_context(incident: Incident) -> dict:
@@ -146,6 +169,8 @@ MOVE_FIELDS = (
     "reached_manager_at",
     "reached_direction_at",
     "reached_dcai_at",
+    "deadline_paused_at",
+    "deadline_pause_ends_at",
 )
 
 
@@ -165,6 +190,7 @@ def move_to(incident: Incident, route: Route, now: datetime) -> None:
     if getattr(incident, reached, None) is None:
         setattr(incident, reached, now)
     incident.overdue_notified_at = None
+    clear_pause(incident)
     incident.taken_in_charge_by = None
     incident.taken_in_charge_at = None
 

@@ -14,7 +14,7 @@ from portal.roles import dcai_officers, roles_for
 
 from ..evidence import CleanFile, remove_private, write_private
 from ..models import Event, Evidence, Incident, ReferenceCounter
-from ..routing import initial_route
+from ..routing import Route, initial_route
 from ._common import IncidentActionError, Level, log, move_to, notify_about, notify_routed
 
 
@@ -28,7 +28,7 @@ def allocate_reference(year: int) -> str:
 
 
 def attach_evidence(
-    incident: Incident, files: list[CleanFile], *, actor: AbstractBaseUser, written: list[str]
+    incident: Incident, files: list[CleanFile], *, actor: AbstractBaseUser | None, written: list[str]
 ) -> list[Evidence]:
     rows = []
     for clean in files:
@@ -50,7 +50,7 @@ def attach_evidence(
 
 def incident_declare(
     *,
-    declarer: AbstractBaseUser,
+    declarer: AbstractBaseUser | None,
     description: str,
     platform: str,
     links: str = "",
@@ -64,19 +64,29 @@ def incident_declare(
     route_reason: str = "",
     confidential_declarer: bool = False,
     evidence: list[CleanFile] | None = None,
+    source: str = Incident.Source.STAFF,
+    reporter_contact: str = "",
 ) -> Incident:
     """§7.7: record a declaration and send it where §7.6 / §7.4 / §6.3 say it goes (incidents.routing).
 
     Patient-information cases (§6.1) alert DCAI at once, marked urgent, whatever the route. The new
     incident starts "to take in charge" (`incidents.rules.INCIDENT_WORKFLOW`).
+
+    An anonymous or external declaration (`source`, intake/) has no declarer and goes to DCAI: there is no
+    manager to route it to (§7.3); only an external reporter may leave contact details.
     """
     now = timezone.now()
+    unnamed = source != Incident.Source.STAFF
+    if source not in Incident.Source.values or unnamed != (declarer is None):
+        raise ValueError("a staff declaration names its declarer; an anonymous or external one never does")
+    if source != Incident.Source.EXTERNAL:
+        reporter_contact = ""
     profile = roles_for(declarer).profile
     if concerned_kind == Incident.Concerned.STAFF and concerned_staff is None:
         raise IncidentActionError(_("Nommez l'intervenant concerné."))
     if concerned_kind != Incident.Concerned.STAFF:
         concerned_staff = None
-    if concerned_staff is not None and concerned_staff.user_id == declarer.pk:
+    if declarer is not None and concerned_staff is not None and concerned_staff.user_id == declarer.pk:
         raise IncidentActionError(_("Vous ne pouvez pas vous nommer comme personne concernée."))
     if route_choice != Incident.RouteChoice.NORMAL and not route_reason.strip():
         raise IncidentActionError(_("Indiquez pourquoi la déclaration doit aller directement à ce niveau."))
@@ -89,19 +99,24 @@ def incident_declare(
     written: list[str] = []
     try:
         with transaction.atomic():
-            route = initial_route(
-                declarer=declarer,
-                declarer_profile=profile,
-                route_choice=route_choice,
-                concerned_staff=concerned_staff,
-            )
+            if unnamed:
+                route = Route(Level.DCAI, why=source)
+            else:
+                route = initial_route(
+                    declarer=declarer,
+                    declarer_profile=profile,
+                    route_choice=route_choice,
+                    concerned_staff=concerned_staff,
+                )
             direction = (
                 concerned_staff.direction if concerned_staff else (profile.direction if profile else None)
             )
             incident = Incident(
                 reference=allocate_reference(timezone.localdate(now).year),
                 declarer=declarer,
-                confidential_declarer=confidential_declarer,
+                source=source,
+                reporter_contact=reporter_contact.strip(),
+                confidential_declarer=confidential_declarer and not unnamed,
                 description=description.strip(),
                 platform=platform,
                 links=links.strip(),
@@ -130,7 +145,8 @@ def incident_declare(
             if evidence:
                 attach_evidence(incident, evidence, actor=declarer, written=written)
             # The declarer's own receipt: the one notification that goes to the person who acted.
-            notify_about(incident, "incidents.declared", [declarer], context={"level": incident.level})
+            if declarer is not None:
+                notify_about(incident, "incidents.declared", [declarer], context={"level": incident.level})
             if urgent:
                 log(incident, kind=Event.Kind.URGENT_ALERT, actor=None)
                 notify_about(

@@ -20,6 +20,7 @@ from portal.workflow import lock
 from .. import rules
 from ..evidence import CleanFile, remove_private
 from ..models import Event, Incident, InternalNote, Measure, Message, Takedown
+from ..pause import PAUSE_FIELDS, clear_pause, pause_deadline, resume_deadline
 from ..routing import next_route
 from ..rules import handlers_for
 from ._common import (
@@ -27,13 +28,16 @@ from ._common import (
     IncidentActionError,
     Level,
     change,
+    first_taken_in_charge,
     level_context,
     log,
     move_to,
     notify_about,
+    notify_declarer,
     notify_routed,
     require,
 )
+from .compliance import require_register_decision
 from .declare import attach_evidence
 
 
@@ -42,6 +46,7 @@ def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> I
     with transaction.atomic():
         incident = lock(incident)
         require(actor, incident, rules.TAKE_IN_CHARGE)
+        tell_declarer = first_taken_in_charge(incident)
         incident.taken_in_charge_by = actor
         incident.taken_in_charge_at = timezone.now()
         # The first time the level took it in charge, for the statistics (time to take in charge).
@@ -56,9 +61,8 @@ def incident_take_in_charge(*, incident: Incident, actor: AbstractBaseUser) -> I
             visible_to_declarer=True,
             update_fields=["taken_in_charge_by", "taken_in_charge_at", taken_at_level],
         )
-        notify_about(
-            incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=level_context(incident)
-        )
+        if tell_declarer:
+            notify_declarer(incident, "taken", actor=actor, context=level_context(incident))
     return incident
 
 
@@ -73,13 +77,15 @@ def incident_request_information(*, incident: Incident, actor: AbstractBaseUser,
         message = Message.objects.create(
             incident=incident, kind=Message.Kind.REQUEST, author=actor, level=incident.level, body=question
         )
+        # The deadline waits with the handler for the answer (incidents.pause).
+        pause_deadline(incident, timezone.now())
         change(
             incident,
             action=rules.REQUEST_INFORMATION,
             kind=Event.Kind.INFORMATION_REQUESTED,
             actor=actor,
             visible_to_declarer=True,
-            update_fields=(),
+            update_fields=PAUSE_FIELDS,
         )
         notify_about(incident, "incidents.information_requested", [incident.declarer_id], actor=actor)
     return message
@@ -98,34 +104,42 @@ def incident_answer_information(
         with transaction.atomic():
             incident = lock(incident)
             require(actor, incident, rules.ANSWER_INFORMATION)
-            now = timezone.now()
-            incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(
-                answered_at=now
-            )
-            message = Message.objects.create(
-                incident=incident, kind=Message.Kind.ANSWER, author=actor, level=incident.level, body=answer
-            )
-            change(
-                incident,
-                action=rules.answer_move(incident),
-                kind=Event.Kind.INFORMATION_PROVIDED,
-                actor=actor,
-                visible_to_declarer=True,
-                update_fields=(),
-            )
-            if evidence:
-                attach_evidence(incident, evidence, actor=actor, written=written)
-                log(
-                    incident,
-                    kind=Event.Kind.EVIDENCE_ADDED,
-                    actor=actor,
-                    visible_to_declarer=True,
-                    note=str(len(evidence)),
-                )
-            notify_about(incident, "incidents.information_provided", handlers_for(incident), actor=actor)
+            message = record_answer(incident, actor=actor, answer=answer, evidence=evidence, written=written)
     except Exception:
         remove_private(written)
         raise
+    return message
+
+
+def record_answer(
+    incident: Incident,
+    *,
+    actor: AbstractBaseUser | None,
+    answer: str,
+    evidence: list[CleanFile] | None,
+    written: list[str],
+) -> Message:
+    """The answer's writes on a locked incident whose declarer may answer now (checked by the caller):
+    the request is answered, the deadline resumes (incidents.pause), the handlers are told.
+    `actor` is None for an anonymous or external declarer (intake/)."""
+    now = timezone.now()
+    incident.messages.filter(kind=Message.Kind.REQUEST, answered_at__isnull=True).update(answered_at=now)
+    message = Message.objects.create(
+        incident=incident, kind=Message.Kind.ANSWER, author=actor, level=incident.level, body=answer
+    )
+    resume_deadline(incident, now)
+    change(
+        incident,
+        action=rules.answer_move(incident),
+        kind=Event.Kind.INFORMATION_PROVIDED,
+        actor=actor,
+        visible_to_declarer=True,
+        update_fields=PAUSE_FIELDS,
+    )
+    if evidence:
+        attach_evidence(incident, evidence, actor=actor, written=written)
+        log(incident, kind=Event.Kind.EVIDENCE_ADDED, actor=actor, visible_to_declarer=True, note=str(len(evidence)))
+    notify_about(incident, "incidents.information_provided", handlers_for(incident), actor=actor)
     return message
 
 
@@ -204,9 +218,7 @@ def incident_escalate(*, incident: Incident, actor: AbstractBaseUser, assessment
             update_fields=MOVE_FIELDS,
         )
         notify_routed(incident, actor=actor)
-        notify_about(
-            incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=level_context(incident)
-        )
+        notify_declarer(incident, incident.level, actor=actor, context=level_context(incident))
     return incident
 
 
@@ -248,6 +260,9 @@ def incident_close(
                     _("Un gestionnaire ferme seulement un incident non fondé ; sinon, informez la direction.")
                 )
             takedown_requested = reply_published = False
+        elif incident.level == Level.DCAI:
+            # Quebec privacy law: personal information possibly exposed -> register entry or reasoned decision.
+            require_register_decision(incident)
         closed_at_level = incident.level
         incident.level = Level.CLOSED
         incident.outcome = outcome
@@ -258,6 +273,7 @@ def incident_close(
         incident.closed_by = actor
         incident.closed_at_level = closed_at_level
         incident.deadline_at = None
+        clear_pause(incident)
         change(
             incident,
             action=rules.CLOSE,
@@ -269,7 +285,7 @@ def incident_close(
             update_fields=None,
         )
         context = {"outcome": outcome, "level": closed_at_level}
-        notify_about(incident, "incidents.status_changed", [incident.declarer_id], actor=actor, context=context)
+        notify_declarer(incident, Level.CLOSED, actor=actor, context=context)
         if closed_at_level == Level.MANAGER:
             notify_about(incident, "incidents.closed_by_manager", dcai_officers(), actor=actor, context=context)
         else:

@@ -15,7 +15,17 @@ from .. import rules
 from ..models import Event, Incident
 from ..routing import next_route
 from ..rules import handlers_for
-from ._common import MOVE_FIELDS, Level, change, level_context, log, move_to, notify_about, notify_routed
+from ._common import (
+    MOVE_FIELDS,
+    Level,
+    change,
+    level_context,
+    log,
+    move_to,
+    notify_about,
+    notify_declarer,
+    notify_routed,
+)
 
 BATCH = 200
 
@@ -50,7 +60,7 @@ def _escalate_one(pk: int, now: datetime) -> bool:
         )
         notify_about(incident, "incidents.deadline_passed", previous_handlers, context={"level": from_level})
         notify_routed(incident, actor=None, overdue=True)
-        notify_about(incident, "incidents.status_changed", [incident.declarer_id], context=level_context(incident))
+        notify_declarer(incident, incident.level, actor=None, context=level_context(incident))
         return True
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import BoardReport
 from ..selectors.oversight import can_generate_board_reports
 from ..statistics.board import board_figures, present_report
+from ..statistics.cache import remember
 from ..statistics.pdf import PdfUnavailable, render_pdf
 from ..statistics.period import Period
 
@@ -65,4 +66,6 @@ def board_report_generate(
         report.pdf_size = len(pdf)
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         report.save(update_fields=["pdf", "pdf_size", "pdf_sha256"])
+        # The statistics page of the same period then shows the report's very figures (§7.1).
+        transaction.on_commit(lambda: remember(period, figures["incidents"]))
     return report

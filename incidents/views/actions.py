@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.actions import attempt
+from portal.actions import attempt, has_form_level_errors
 from portal.submissions import attempt_once
 
 from .. import rules, services
@@ -133,7 +133,9 @@ def _invalid(request, incident, name, form):
         if _seen(request) is not None and _lost_race(request, incident, needed):
             return _overtaken(request, incident)
         raise PermissionDenied
-    messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
+    # One red banner: the form's own, when the refusal is about the whole form; else this one.
+    if not has_form_level_errors(form):
+        messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
     return render(request, "incidents/detail.html", context, status=400)
 
 
@@ -286,13 +288,20 @@ def record_takedown_removed(request, incident, takedown_pk: int):
 
 @incident_action
 def share(request, incident):
+    form = ShareForm(request.POST)
+
+    def shared_with(_value) -> str:
+        # Says with whom, so a wrong person (a namesake, a mistyped number) is seen at once.
+        person = form.cleaned_data["person"]
+        return _("L'incident est partagé avec %(name)s.") % {"name": person.get_full_name() or person.get_username()}
+
     return _submit(
         request,
         incident,
         rules.SHARE,
-        ShareForm(request.POST),
+        form,
         lambda data: services.incident_share(incident=incident, actor=request.user, user=data["person"]),
-        _("L'incident est partagé avec cette personne."),
+        shared_with,
     )
 
 

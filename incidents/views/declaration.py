@@ -1,6 +1,5 @@
 """The declarer's pages: declare, confirmation, "mes déclarations" (§7.7)."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,12 +38,10 @@ def declare(request):
             if outcome.ok:
                 return redirect(outcome.url)
         if form.errors.get("evidence"):
-            messages.error(
-                request,
-                _(
-                    "Un ou plusieurs fichiers ont été refusés : le reste du formulaire est "
-                    "conservé, joignez de nouveau vos preuves."
-                ),
+            # Said in the form's one summary of errors, beside the file field: never a second banner.
+            form.add_error(
+                "evidence",
+                _("Le reste du formulaire est conservé : joignez de nouveau vos preuves."),
             )
     return render(
         request,

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import rules
 from ..evidence import open_private
@@ -18,6 +19,7 @@ from ..forms import (
     TakedownRemovedForm,
 )
 from ..models import AccessLog
+from ..pause import pause_state
 from ..selectors import access_log_of, get_evidence_for, get_incident_for, incident_page
 from ..services import access_log_record
 
@@ -42,6 +44,7 @@ def detail_context(request, incident, *, bound: dict | None = None) -> dict:
     forms.update(bound or {})
     context = {
         "incident": incident,
+        "deadline_pause": pause_state(incident, timezone.now()),
         "viewer": page.viewer,
         "actions": page.actions,
         "forms": forms,
@@ -61,7 +64,7 @@ def detail_context(request, incident, *, bound: dict | None = None) -> dict:
 
 def detail(request, pk: int):
     incident = get_incident_for(request.user, pk)
-    access_log_record(incident=incident, user=request.user, action=AccessLog.Action.VIEW)
+    access_log_record(incident=incident, user=request.user, action=AccessLog.Action.VIEW, request=request)
     return render(request, "incidents/detail.html", detail_context(request, incident))
 
 
@@ -74,7 +77,9 @@ def evidence_download(request, pk: int, evidence_pk: int):
         handle = open_private(item.stored_name)
     except (OSError, ValueError):
         raise Http404 from None
-    access_log_record(incident=incident, user=request.user, action=AccessLog.Action.DOWNLOAD, evidence=item)
+    access_log_record(
+        incident=incident, user=request.user, action=AccessLog.Action.DOWNLOAD, evidence=item, request=request
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )

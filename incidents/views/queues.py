@@ -29,8 +29,10 @@ def queue(request, name: str):
     if name not in QUEUES or not can_use_queues(request.user):
         raise Http404
     title, selector = QUEUES[name]
-    filters = QueueFilterForm(request.GET or None)
-    incidents = filters.apply(selector(request.user)).select_related(*HOLDER_RELATED)
+    base = selector(request.user)
+    filters = QueueFilterForm(request.GET or None, queue=base)
+    sort = request.GET.get("tri", "")
+    incidents = filters.apply(base, sort=sort).select_related(*HOLDER_RELATED)
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     return render(
@@ -42,6 +44,7 @@ def queue(request, name: str):
             "queues": [(key, label) for key, (label, _sel) in QUEUES.items()],
             "counts": queue_counts(request.user),
             "filters": filters,
+            "sort": sort,
             "page_obj": page,
             "incidents": with_holders(page.object_list, now=now),
             "now": now,

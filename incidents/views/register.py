@@ -8,7 +8,6 @@ l'information, which holds the register items only (no declarer, no incident con
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.actions import attempt
+from portal.audit.models import AuditRecord
+from portal.audit.services import audit_record
 from portal.exports import export_response
 from portal.submissions import attempt_once
 
@@ -68,8 +69,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request, form, *, incident, entry=None, status=200) -> HttpResponse:
-    if status == 400:
-        messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
+    # The form's summary of errors is the one banner (includes/form_error_summary.html).
     return render(
         request,
         "incidents/register/form.html",
@@ -148,6 +148,7 @@ def _item_rows(entry: RegisterEntry) -> list[tuple[str, str, list[tuple[str, obj
 def register_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
     _require_register(request)
     entry = get_register_entry_for(request.user, entry_pk)
+    _audit(request, AuditRecord.Kind.REGISTER_VIEW, AuditRecord.Channel.PAGE, entry=entry)
     return render(
         request,
         "incidents/register/detail.html",
@@ -156,6 +157,20 @@ def register_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 # --- Export and the Commission's copy ------------------------------------------------------------
+
+
+def _audit(request: HttpRequest, kind: str, channel: str, *, entry: RegisterEntry | None = None, **detail) -> None:
+    """Every read of the register leaves one audit row (docs/rules.md, "Audit")."""
+    audit_record(
+        kind=kind,
+        channel=channel,
+        request=request,
+        object_type="register_entry" if entry else "register",
+        object_id=entry.pk if entry else "",
+        reference=entry.reference if entry else "",
+        incident_id=entry.incident_id if entry else None,
+        detail=detail,
+    )
 
 
 def export_header() -> list[str]:
@@ -186,6 +201,13 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
             yield export_row(entry)
 
     filename = f"registre-incidents-confidentialite-{timezone.localdate().isoformat()}"
+    _audit(
+        request,
+        AuditRecord.Kind.REGISTER_EXPORT,
+        AuditRecord.Channel.EXPORT,
+        format=fmt,
+        filters=request.GET.urlencode(),
+    )
     return export_response(fmt, filename, export_header(), rows())
 
 
@@ -203,6 +225,13 @@ def _selected_ids(request: HttpRequest) -> list[int] | None:
 
 
 def _commission_page(request: HttpRequest, entries: list[RegisterEntry]) -> HttpResponse:
+    _audit(
+        request,
+        AuditRecord.Kind.COMMISSION_COPY,
+        AuditRecord.Channel.EXPORT,
+        entry=entries[0] if len(entries) == 1 else None,
+        entries=[entry.reference for entry in entries],
+    )
     return render(
         request,
         "incidents/register/commission.html",

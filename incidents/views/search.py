@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms.search import IncidentSearchForm
 from ..selectors.holder import with_holders
-from ..selectors.search import DEFAULT_SORT, can_search_incidents, search_incidents
+from ..selectors.search import DEFAULT_SORT, can_search_incidents, rows_in_order, search_incidents
 
 PAGE_SIZE = 25
 # (sort key, column heading) of the sortable columns, in the order of the table.
@@ -46,14 +46,15 @@ def search(request):
     form = IncidentSearchForm(request.GET or None)
     criteria = form.criteria()
     now = timezone.now()
-    page = Paginator(search_incidents(request.user, criteria, now), PAGE_SIZE).get_page(request.GET.get("page"))
+    matches = search_incidents(request.user, criteria, now).values_list("pk", flat=True)
+    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/search.html",
         {
             "form": form,
             "page_obj": page,
-            "incidents": with_holders(page.object_list, now=now),
+            "incidents": with_holders(rows_in_order(list(page.object_list)), now=now),
             "columns": sort_columns(criteria.sort or DEFAULT_SORT),
             "filtered": form.has_filters,
         },

@@ -1,5 +1,7 @@
 """The statistics page (§7.2 the general direction, §7.3 DCAI) and its CSV/XLSX export: counts and times only."""
 
+from datetime import datetime
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,8 +12,8 @@ from ..forms.statistics import StatisticsForm
 from ..selectors.oversight import can_generate_board_reports, can_see_statistics
 from ..statistics import export
 from ..statistics.board import present_institution
+from ..statistics.cache import page_figures
 from ..statistics.display import present
-from ..statistics.figures import incident_figures
 from ..statistics.institution import institution_figures
 
 
@@ -21,7 +23,7 @@ def _selection(request):
     today = timezone.localdate()
     form = StatisticsForm(request.GET or None, today=today)
     period, direction = form.chosen_period(), form.chosen_direction()
-    return form, period, direction, incident_figures(period, direction=direction), institution_figures(today, direction)
+    return form, period, direction, page_figures(period, direction=direction), institution_figures(today, direction)
 
 
 def statistics(request):
@@ -34,6 +36,8 @@ def statistics(request):
             "period": period,
             "direction": direction,
             "stats": present(figures),
+            # The figures may have been counted a few minutes ago (statistics.cache): the page says when.
+            "computed_at": datetime.fromisoformat(figures["computed_at"]),
             "institution": present_institution(institution),
             "query": request.GET.urlencode(),
             "may_generate_report": can_generate_board_reports(request.user),

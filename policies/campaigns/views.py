@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.actions import attempt
+from portal.audit.services import audit_staff_export
 from portal.exports import export_response
 from portal.submissions import attempt_once
 
@@ -204,6 +205,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     campaign, scope = selectors.get_dashboard_scope(request.user, pk)
     _form, rows = _filtered_people(request, scope)
     filename = f"campagne-{campaign.pk}-{timezone.localdate().isoformat()}"
+    audit_staff_export(request, what="campaign", fmt=fmt)  # docs/rules.md, "Audit"
     return export_response(fmt, filename, [str(h) for h in selectors.EXPORT_HEADER], selectors.export_rows(rows))
 
 

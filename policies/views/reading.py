@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from ..campaigns.selectors import pending_requests_for
 from ..diff import compare_versions
 from ..models import PolicyVersion
 from ..selectors import (
@@ -49,6 +50,8 @@ def _reading(request, version: PolicyVersion):
         "others": list(other_versions(request.user, version)),
         "actions": version_actions(request.user, version),
         "events": version_history(request.user, version),
+        # §7.5: whoever is asked to confirm this version finds the way to do it where the reading ends.
+        "open_request": pending_requests_for(request.user).filter(campaign__version=version).first(),
     }
     return render(request, "policies/reading.html", context)
 

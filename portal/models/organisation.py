@@ -78,6 +78,8 @@ class StaffProfile(models.Model):
         BENEVOLE = "benevole", _("Bénévole")
         ETUDIANT = "etudiant", _("Étudiant")
         CONTRACTUEL = "contractuel", _("Contractuel")
+        # §4: "administrateurs", the members of the board of directors.
+        ADMINISTRATEUR = "administrateur", _("Administrateur (conseil d'administration)")
 
     class Language(models.TextChoices):
         FR = "fr", _("Français")

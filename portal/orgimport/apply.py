@@ -6,11 +6,13 @@ written once with its manager already known: no second pass over 20,000 rows.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,12 @@ class Applied:
     created_profile_ids: list[int]
     reactivated_profile_ids: list[int]
     deactivated_profile_ids: list[int]
+
+
+def unusable_password() -> str:
+    """What `set_unusable_password` stores ("!" and a random suffix), from one call to the system's
+    random source instead of forty: a third of an import of 20,000 new staff went there."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
 
 
 def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
@@ -99,7 +107,7 @@ class _Writer:
                 email=row.email,
             )
             # Staff choose their password through the reset e-mail; no hashing per row.
-            user.set_unusable_password()
+            user.password = unusable_password()
             new_users.append(user)
         for batch in self._batches(new_users, _("Comptes")):
             for user in User.objects.bulk_create(batch):

@@ -104,6 +104,10 @@ CATEGORY_ALIASES = {
     "Professeure": _C.PROFESSEUR,
     "Étudiante": _C.ETUDIANT,
     "Contractuelle": _C.CONTRACTUEL,
+    # §4: board members, as an HR export names them.
+    "Administrateur": _C.ADMINISTRATEUR,
+    "Administratrice": _C.ADMINISTRATEUR,
+    "Membre du conseil d'administration": _C.ADMINISTRATEUR,
 }
 LANGUAGE_ALIASES = {"français": "fr", "french": "fr", "anglais": "en", "english": "en"}
 

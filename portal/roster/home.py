@@ -2,20 +2,63 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, Value, When, Window, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
+from portal.roles import roles_for
+
+from .models import Designation, OfficialAccount
+from .selectors import renewal_due_filter
 
 MAX_LISTED = 5
+NOTHING = Q(pk__in=[])
+
+
+def _waiting_and_mine(user, today: datetime.date) -> tuple[int, int, list[Designation]]:
+    """§7.3 designations waiting for DCAI, §7.4 renewals due in the directions this person leads, and
+    the person's own confirmed designations not yet over (§6.3): one query. The counts are window
+    aggregates over every matching row, taken before the limit; the person's rows sort first."""
+    roles = roles_for(user)
+    pending = Q(status=Designation.Status.PENDING) if roles.is_dcai else NOTHING
+    renewals = (
+        renewal_due_filter(today) & Q(direction_id__in=roles.led_direction_ids) if roles.led_direction_ids else NOTHING
+    )
+    mine = (
+        Q(profile_id=roles.profile_id, status=Designation.Status.ACTIVE, end_date__gte=today)
+        if roles.profile_id is not None
+        else NOTHING
+    )
+    if pending is NOTHING and renewals is NOTHING and mine is NOTHING:
+        return 0, 0, []
+    rows = list(
+        Designation.objects.filter(pending | renewals | mine)
+        .select_related("profile__user", "direction")
+        .annotate(
+            pending_total=Window(Count("pk", filter=pending)),
+            renewals_total=Window(Count("pk", filter=renewals)),
+            is_mine=Case(When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .order_by("-is_mine", "end_date", "pk")[:MAX_LISTED]
+    )
+    own = [row for row in rows if row.is_mine]
+    # What a roster row shows (roster.selectors.with_list_data), fetched for the person's rows only.
+    prefetch_related_objects(own, Prefetch("accounts", queryset=OfficialAccount.objects.order_by("platform", "handle")))
+    if not rows:
+        return 0, 0, []
+    return rows[0].pending_total, rows[0].renewals_total, own
 
 
 def panels(request) -> list[dict]:
     user = request.user
+    if not user.is_authenticated:
+        return []
     today = timezone.localdate()
     result: list[dict] = []
-    pending = selectors.awaiting_confirmation_count(user)
+    pending, to_renew, mine = _waiting_and_mine(user, today)
     if pending:
         result.append(
             {
@@ -25,7 +68,6 @@ def panels(request) -> list[dict]:
                 "url": reverse("roster:roster") + "?status=pending",
             }
         )
-    to_renew = selectors.renewals_due_count(user, today)
     if to_renew:
         result.append(
             {
@@ -35,7 +77,6 @@ def panels(request) -> list[dict]:
                 "url": reverse("roster:direction_roster") + "?expiring=on",
             }
         )
-    mine = list(selectors.current_designations_of(user, today)[:MAX_LISTED])
     if mine:
         result.append(
             {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.actions import attempt
+from portal.audit.services import audit_staff_export
 from portal.exports import export_response
 from portal.roles import roles_for
 from portal.submissions import attempt_once
@@ -130,6 +131,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     form = RosterFilterForm(request.GET, directions=selectors.roster_directions_for(request.user, scope="dcai"))
     queryset = selectors.filter_roster(selectors.designations_visible_to(request.user), form.filters)
+    audit_staff_export(request, what="roster", fmt=fmt)  # docs/rules.md, "Audit"
     return _export_response(fmt, queryset, "utilisateurs-autorises")
 
 
@@ -151,6 +153,7 @@ def direction_export(request: HttpRequest, fmt: str) -> HttpResponse:
         {filters["direction"].code} if filters.get("direction") else directions.values_list("code", flat=True)
     )
     queryset = selectors.filter_roster(selectors.direction_roster_of(request.user), filters)
+    audit_staff_export(request, what="roster", fmt=fmt)
     return _export_response(fmt, queryset, "-".join(["utilisateurs-autorises", *(slugify(c) for c in codes)]))
 
 

@@ -61,7 +61,7 @@ def test_overdue_manager_incident_moves_to_the_direction(org, monday_incident, n
     assert event.actor is None and (event.from_level, event.to_level) == ("manager", "direction")
     assert notified("incidents.deadline_passed") == {"bob"}
     assert "carol" in notified("incidents.routed")
-    assert "alice" in notified("incidents.status_changed")
+    assert "alice" in notified("incidents.declaration_to_direction")
 
 
 def test_escalation_job_is_idempotent(org, monday_incident):

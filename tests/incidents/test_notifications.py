@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident
+from incidents.services.compliance import register_decision_record
 from portal.notifications.kinds import get_kind
 from portal.notifications.models import Notification
 
@@ -77,7 +78,7 @@ def test_each_step_tells_the_right_people(org, notified):
     incident = declare(org.user("alice"))
     Notification.objects.all().delete()
     services.incident_take_in_charge(incident=incident, actor=org.user("bob"))
-    assert notified("incidents.status_changed") == {"alice"}
+    assert notified("incidents.declaration_taken") == {"alice"}
     services.incident_request_information(incident=incident, actor=org.user("bob"), question="?")
     assert notified("incidents.information_requested") == {"alice"}
     services.incident_answer_information(incident=incident, actor=org.user("alice"), answer="!")
@@ -86,22 +87,22 @@ def test_each_step_tells_the_right_people(org, notified):
     services.incident_add_note(incident=incident, actor=org.user("bob"), body="x")
     assert not Notification.objects.exists()  # internal
     services.incident_escalate(incident=incident, actor=org.user("bob"), assessment="x")
-    assert notified("incidents.routed") == {"carol"} and notified("incidents.status_changed") == {"alice"}
+    assert notified("incidents.routed") == {"carol"} and notified("incidents.declaration_to_direction") == {"alice"}
     Notification.objects.all().delete()
     services.incident_escalate(incident=incident, actor=org.user("carol"), assessment="x")
     assert notified("incidents.routed") == {"diane", "dora"}
     Notification.objects.all().delete()
     services.incident_close(incident=incident, actor=org.user("diane"), outcome="founded")
-    assert notified("incidents.status_changed") == {"alice"}
+    assert notified("incidents.declaration_closed") == {"alice"}
     assert notified("incidents.closed") == {"bob", "carol"}
-    assert Notification.objects.get(kind="incidents.status_changed").context["outcome"] == "founded"
+    assert Notification.objects.get(kind="incidents.declaration_closed").context["outcome"] == "founded"
 
 
 def test_manager_closure_is_reported_to_dcai(org, notified):
     incident = declare(org.user("alice"))
     services.incident_close(incident=incident, actor=org.user("bob"), outcome="unfounded", reason="Rien")
     assert notified("incidents.closed_by_manager") == {"diane", "dora"}
-    assert "alice" in notified("incidents.status_changed")
+    assert "alice" in notified("incidents.declaration_closed")
 
 
 def test_sharing_tells_the_named_person(org, notified):
@@ -123,6 +124,8 @@ def test_the_concerned_person_is_never_told(org):
     assert incident.direction == org.dcai
     services.incident_escalate(incident=incident, actor=org.user("bob"), assessment="x")
     assert Incident.objects.get(pk=incident.pk).level == Incident.Level.DCAI  # the direction is DCAI itself
+    # Patient information: closing needs a register entry or a reason (incidents.services.compliance).
+    register_decision_record(incident=incident, actor=org.user("dora"), reason="Aucun usager identifiable.")
     services.incident_close(incident=incident, actor=org.user("dora"), outcome="founded")
     assert not Notification.objects.filter(recipient=org.user("diane")).exists()
     assert Notification.objects.filter(recipient=org.user("dora")).exists()
@@ -145,6 +148,7 @@ def test_no_incident_text_in_any_notification(org):
     services.incident_answer_information(incident=incident, actor=org.user("alice"), answer=SECRET)
     services.incident_escalate(incident=incident, actor=org.user("bob"), assessment=SECRET)
     services.incident_escalate(incident=incident, actor=org.user("carol"), assessment=SECRET)
+    register_decision_record(incident=incident, actor=org.user("dora"), reason=SECRET)
     services.incident_close(incident=incident, actor=org.user("dora"), outcome="unfounded", reason=SECRET)
     for row in Notification.objects.all():
         blob = json.dumps(row.context) + row.reference + row.link

@@ -24,6 +24,10 @@ PUBLIC_NAMES = {
     # Health probes of the load balancer: ok/failed per component, nothing else (portal/health.py).
     "health_live",
     "health_ready",
+    # The public intake and the follow-up by receipt: no account by design (intake/, README "Anonymous
+    # reports"); tests/intake checks they refuse when switched off.
+    "public",
+    "follow",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.uuid4()), "path": "x/y"}

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from policies.models import Acknowledgement, PolicyVersion
 from portal.models import StaffProfile
-from portal.notifications.services import notify_people
+from portal.notifications.services import notifications_settled, notify_people
 from portal.workflow import lock, record_event
 
 from ..models import AcknowledgementRequest, Campaign, CampaignEvent
-from ..notifications import KIND_REQUEST
+from ..notifications import KIND_REMINDER, KIND_REQUEST
 from ..selectors import audience_covers
 from ..workflow import OPEN_STATUSES
 
@@ -195,11 +195,15 @@ def acknowledgement_record(
         ack, _created = Acknowledgement.objects.get_or_create(
             version=version, user=user, defaults={"text_hash": text_hash, "attestation": attestation[:500]}
         )
-        AcknowledgementRequest.objects.filter(
+        satisfied = AcknowledgementRequest.objects.filter(
             profile__user=user, campaign__version=version, satisfied_at=None
-        ).update(
+        )
+        campaigns = list(Campaign.objects.filter(pk__in=satisfied.values("campaign_id")))
+        satisfied.update(
             satisfied_at=ack.acknowledged_at,
             satisfied_on=timezone.localdate(ack.acknowledged_at),
             acknowledgement=ack,
         )
+        # The request and its reminders are answered: they no longer wait, unread, in the bell.
+        notifications_settled(user=user, kinds=(KIND_REQUEST, KIND_REMINDER), targets=campaigns)
     return ack
