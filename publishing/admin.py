@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AuthorisationRequest, Consent, ReadRecord
+from .models import AuthorisationRequest, Consent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,8 +30,3 @@ class ConsentAdmin(ReadOnlyAdmin):
     list_filter = ("status", "person_kind")
     fields = ("person_kind", "status", "valid_from", "valid_until", "withdrawn_on", "withdrawal_channel")
 
-
-@admin.register(ReadRecord)
-class ReadRecordAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "subject", "object_id", "action")
-    list_filter = ("subject", "action")

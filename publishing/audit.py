@@ -1,19 +1,23 @@
-"""Every read of a request, a consent or their files is recorded (portal rule, docs/rules.md).
-
-The one function the pages call: it writes this app's read records today and is the place to hand
-them to a portal-wide read audit once one exists.
-"""
+"""Every read of a request, a consent or their files goes to the portal's audit trail (portal/audit,
+docs/rules.md "Audit"): one place for the pages to call."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+from django.http import HttpRequest
 
-from .models import ReadRecord
+from portal.audit.models import AuditRecord
+from portal.audit.services import audit_record
 
 
-def read_record(*, user: AbstractBaseUser, obj: models.Model, action: str = ReadRecord.Action.VIEW) -> ReadRecord:
-    """One row per page view or download; rows are only ever added."""
-    if action not in ReadRecord.Action.values:
-        raise ValueError(f"unknown read action {action!r}")
-    return ReadRecord.objects.create(user=user, subject=obj._meta.model_name, object_id=obj.pk, action=action)
+def read_record(*, request: HttpRequest, obj: models.Model, download: bool = False) -> AuditRecord:
+    """One audit row per page view or download of this app's records or files."""
+    kind = AuditRecord.Kind.PUBLISHING_DOWNLOAD if download else AuditRecord.Kind.PUBLISHING_VIEW
+    return audit_record(
+        kind=kind,
+        channel=AuditRecord.Channel.PAGE,
+        request=request,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        reference=getattr(obj, "reference", ""),
+    )

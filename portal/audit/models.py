@@ -33,6 +33,8 @@ class AuditRecord(models.Model):
         PERSONAL_DATA_EXPORT = "personal_data_export", _("Exportation des renseignements personnels")
         MODERATION_VIEW = "moderation_view", _("Consultation du journal de modération")
         AUDIT_EXPORT = "audit_export", _("Exportation du journal d'audit")
+        PUBLISHING_VIEW = "publishing_view", _("Consultation d'une demande d'autorisation ou d'un consentement")
+        PUBLISHING_DOWNLOAD = "publishing_download", _("Téléchargement d'une pièce d'autorisation ou de consentement")
 
     class Channel(models.TextChoices):
         PAGE = "page", _("Page")

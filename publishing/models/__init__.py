@@ -1,4 +1,3 @@
-from .audit import ReadRecord
 from .authorisations import (
     AuthorisationAttachment,
     AuthorisationCounter,
@@ -19,6 +18,5 @@ __all__ = [
     "ConsentForm",
     "JournalLink",
     "Publication",
-    "ReadRecord",
     "TakedownLink",
 ]

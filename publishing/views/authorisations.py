@@ -96,7 +96,7 @@ def authorisation_create(request: HttpRequest) -> HttpResponse:
 
 def detail_page(request: HttpRequest, item, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
     forms = forms or {}
-    read_record(user=request.user, obj=item)
+    read_record(request=request, obj=item)
     actions = selectors.authorisation_actions_for(request.user, item)
     is_dcai = roles_for(request.user).is_dcai
     return render(

@@ -7,7 +7,6 @@ from django.http import FileResponse, Http404, HttpRequest
 from incidents.evidence import open_private
 
 from ..audit import read_record
-from ..models import ReadRecord
 
 PAGE_SIZE = 50
 
@@ -18,7 +17,7 @@ def stream_file(request: HttpRequest, item) -> FileResponse:
         handle = open_private(item.stored_name)
     except (OSError, ValueError):
         raise Http404 from None
-    read_record(user=request.user, obj=item, action=ReadRecord.Action.DOWNLOAD)
+    read_record(request=request, obj=item, download=True)
     response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -97,7 +97,7 @@ def consent_create(request: HttpRequest) -> HttpResponse:
 
 def detail_page(request: HttpRequest, consent, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
     forms = forms or {}
-    read_record(user=request.user, obj=consent)
+    read_record(request=request, obj=consent)
     runs = selectors.run_account_ids(request.user)
     accounts = list(consent.accounts.order_by("platform", "handle"))
     is_dcai = roles_for(request.user).is_dcai

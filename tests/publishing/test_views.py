@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.models import AuthorisationRequest, Consent, ReadRecord
+from portal.audit.models import AuditRecord
+from publishing.models import AuthorisationRequest, Consent
 from publishing.services import authorisation_authorise
 from tests.incidents.factories import png_bytes, upload
 
@@ -38,7 +39,12 @@ def test_a_staff_member_asks_with_an_attachment_and_follows_the_request(org, log
     attachment = request.attachments.get()
     download = client.get(attachment.get_absolute_url())
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
-    assert list(ReadRecord.objects.values_list("action", flat=True).order_by("id")) == ["view", "download"]
+    reads = AuditRecord.objects.filter(kind__startswith="publishing_").order_by("id")
+    assert [(r.kind, r.object_type, r.actor_id) for r in reads] == [
+        ("publishing_view", "publishing.authorisationrequest", request.requester_id),
+        ("publishing_download", "publishing.authorisationattachment", request.requester_id),
+    ]
+    assert reads[0].reference == request.reference
 
 
 def test_bad_input_gets_a_clear_message_and_changes_nothing(org, login):
