@@ -17,23 +17,24 @@ PUBLIC_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     # Sign-in through the hospital's directory, its refusals and the signed-out page (portal/accounts).
-    "oidc_start",
-    "oidc_callback",
-    "refused",
-    "signed_out",
+    "accounts:oidc_start",
+    "accounts:oidc_callback",
+    "accounts:refused",
+    "accounts:signed_out",
     # Health probes of the load balancer: ok/failed per component, nothing else (portal/health.py).
     "health_live",
     "health_ready",
     # The public intake and the follow-up by receipt: no account by design (intake/, README "Anonymous
     # reports"); tests/intake checks they refuse when switched off.
-    "public",
-    "follow",
+    "intake:public",
+    "intake:follow",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.uuid4()), "path": "x/y"}
 
 
-def _walk(patterns, prefix=""):
+def _walk(patterns, prefix="", namespace=""):
+    """(name with its namespace, e.g. "intake:public", route) for every page of the URL conf."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin" or "admin" in str(entry.pattern):
@@ -42,9 +43,10 @@ def _walk(patterns, prefix=""):
             # its documentation pages (namespace "api_docs") stay in this walk.
             if entry.namespace == "api":
                 continue
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern):
-            yield entry.name, prefix + str(entry.pattern)
+            yield f"{namespace}{entry.name}" if entry.name else None, prefix + str(entry.pattern)
 
 
 def _sample_path(route: str) -> str:
