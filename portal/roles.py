@@ -14,6 +14,7 @@ from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Subq
 from django.db.models.functions import Cast, Concat
 
 from .models import Direction, DirectionUserObjectPermission, StaffProfile
+from .precompiled import PrecompiledValues
 
 DELEGATE_PERMISSION = "act_for_direction"
 _CACHE_ATTR = "_portal_roles"
@@ -68,7 +69,7 @@ class _Joined(Aggregate):
 
 
 def _joined_directions(queryset, owner: str, pk: str, role: str) -> Subquery:
-    """"pk:role,pk:role" of the directions in `queryset` (one row per owner), for one query per person."""
+    """ "pk:role,pk:role" of the directions in `queryset` (one row per owner), for one query per person."""
     pair = Concat(Cast(pk, CharField()), Value(":"), role, output_field=CharField())
     return Subquery(queryset.order_by().values(owner).annotate(joined=_Joined(pair)).values("joined")[:1])
 
@@ -81,17 +82,17 @@ def _direction_pairs(joined: str | None) -> list[tuple[int, str]]:
     return pairs
 
 
-def _compute(user: AbstractBaseUser) -> Roles:
-    """One query: the person, their active profile and its direction, whether anyone active reports to
-    them, the directions they head or act for as delegate, and their unread notifications (shown in the
-    navigation of every page). docs/rules.md, "Performance": the per-request floor."""
+def _roles_query(user_pk: int):
+    """One query: the person, their profile and its direction, whether anyone active reports to them, the
+    directions they head or act for as delegate, and their unread notifications (shown in the navigation of
+    every page). docs/rules.md, "Performance": the per-request floor."""
     from django.contrib.auth import get_user_model
 
     from .notifications.models import Notification
 
-    row = (
-        get_user_model()._default_manager.filter(pk=user.pk)
-        .select_related("profile__direction")
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user_pk)
         .annotate(
             roles_reports=Exists(StaffProfile.objects.filter(manager__user=OuterRef("pk"), is_active=True)),
             roles_headed=_joined_directions(Direction.objects.filter(head=OuterRef("pk")), "head", "pk", "role"),
@@ -111,17 +112,37 @@ def _compute(user: AbstractBaseUser) -> Roles:
                 .values("n")[:1]
             ),
         )
-        .first()
+        .values_list(
+            *_PROFILE_PATHS, *_DIRECTION_PATHS, "roles_reports", "roles_headed", "roles_delegated", "roles_unread"
+        )
     )
+
+
+_PROFILE_PATHS = [f"profile__{f.name}" for f in StaffProfile._meta.concrete_fields]
+_DIRECTION_PATHS = [f"profile__direction__{f.name}" for f in Direction._meta.concrete_fields]
+# Compiled once per database connection: compiling costs more than running it (portal/precompiled.py).
+_ROLES_QUERY = PrecompiledValues("roles", _roles_query)
+
+
+def _instance(model, row: dict, paths: list[str]):
+    values = [row[path] for path in paths]
+    if values[0] is None:  # no profile: the LEFT JOIN left its columns empty
+        return None
+    return model.from_db(_ROLES_QUERY.using, [f.attname for f in model._meta.concrete_fields], values)
+
+
+def _compute(user: AbstractBaseUser) -> Roles:
+    row = _ROLES_QUERY.first(user.pk)
     if row is None:
         return Roles()
-    profile = getattr(row, "profile", None)
+    profile = _instance(StaffProfile, row, _PROFILE_PATHS)
     if profile is not None and not profile.is_active:
         profile = None
     if profile is not None:
+        profile.direction = _instance(Direction, row, _DIRECTION_PATHS)
         profile.user = user  # the request's own user object: profile.user costs no query
-    headed_rows = _direction_pairs(row.roles_headed)
-    delegated_rows = _direction_pairs(row.roles_delegated)
+    headed_rows = _direction_pairs(row["roles_headed"])
+    delegated_rows = _direction_pairs(row["roles_delegated"])
     # A person acts for HR or DCAI as its staff, its head or one of its delegates (as dcai_officers()).
     acting_roles = {role for _pk, role in headed_rows + delegated_rows}
     leads_general = Direction.Role.GENERAL in acting_roles
@@ -130,13 +151,13 @@ def _compute(user: AbstractBaseUser) -> Roles:
     return Roles(
         profile=profile,
         is_admin=bool(user.is_superuser),
-        is_manager=bool(profile) and row.roles_reports,
+        is_manager=bool(profile) and bool(row["roles_reports"]),
         headed_direction_ids=frozenset(pk for pk, _role in headed_rows),
         delegated_direction_ids=frozenset(pk for pk, _role in delegated_rows),
         is_hr=Direction.Role.HUMAN_RESOURCES in acting_roles,
         is_dcai=Direction.Role.COMMUNICATIONS in acting_roles,
         is_general_direction_lead=leads_general,
-        unread_notifications=row.roles_unread or 0,
+        unread_notifications=row["roles_unread"] or 0,
     )
 
 
@@ -176,8 +197,10 @@ def dcai_officers():
     return User.objects.filter(
         Q(profile__direction=dcai, profile__is_active=True)
         | Q(headed_directions=dcai)
-        | Q(directionuserobjectpermission__content_object=dcai,
-            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        | Q(
+            directionuserobjectpermission__content_object=dcai,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION,
+        ),
         is_active=True,
     ).distinct()
 
@@ -194,8 +217,10 @@ def hr_officers():
     return User.objects.filter(
         Q(profile__direction=hr, profile__is_active=True)
         | Q(headed_directions=hr)
-        | Q(directionuserobjectpermission__content_object=hr,
-            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        | Q(
+            directionuserobjectpermission__content_object=hr,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION,
+        ),
         is_active=True,
     ).distinct()
 
@@ -208,8 +233,10 @@ def direction_leads(direction: Direction):
     User = get_user_model()
     return User.objects.filter(
         Q(headed_directions=direction)
-        | Q(directionuserobjectpermission__content_object=direction,
-            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION),
+        | Q(
+            directionuserobjectpermission__content_object=direction,
+            directionuserobjectpermission__permission__codename=DELEGATE_PERMISSION,
+        ),
         is_active=True,
     ).distinct()
 
