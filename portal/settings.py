@@ -359,6 +359,10 @@ if not REDIS_URL:
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
 )
+try:  # beat cannot create its schedule file's folder itself: `make serve` on a fresh clone has no var/ yet
+    Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only location fails at beat's start, with the path in its message
+    pass
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING (LOG_FORMAT=json included)
 for _pair in filter(None, (part.strip() for part in env.str("BEAT_INTERVALS", default="").split(","))):
     _name, _sep, _seconds = _pair.partition("=")
