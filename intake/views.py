@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from incidents.services import incident_add_evidence_unnamed, incident_answer_un
 from portal.actions import attempt
 from portal.audit.models import AuditRecord
 from portal.audit.services import audit_record
+from portal.models import Submission
+from portal.submissions import submitted_key
 
 from .forms import FollowForm, IntakeDeclarationForm, LookupForm
 from .models import Receipt
@@ -35,6 +38,9 @@ from .services import intake_declare
 from .throttle import LOOKUP, REPORT, throttled
 
 TOKEN_SALT = "intake.follow"
+# The one-time keys of these forms belong to nobody: a random key per form, so a report sent twice (the
+# browser resending it on refresh, a double click) is one report, and no key row ties it to a person.
+KEY_OWNER = "intake"
 
 
 def _refused(request, template: str, context: dict, message: str, status: int):
@@ -57,7 +63,18 @@ def _report(request, *, public: bool):
         if form.is_bot():
             return _refused(request, "intake/report.html", context, _("Envoi refusé."), 400)
         if form.is_valid():
-            outcome = attempt(request, lambda: intake_declare(**form.service_kwargs()), form=form)
+            with transaction.atomic():
+                if not _claim_key(request):
+                    message = _(
+                        "Ce signalement a déjà été reçu : il n'est pas enregistré une deuxième fois. Le code de "
+                        "suivi n'est montré qu'au premier envoi ; sans lui, vous pouvez envoyer un nouveau "
+                        "signalement qui mentionne le premier."
+                    )
+                    context["form"] = IntakeDeclarationForm(public=public, user=user)
+                    return _refused(request, "intake/report.html", context, message, 409)
+                outcome = attempt(request, lambda: intake_declare(**form.service_kwargs()), form=form)
+                if not outcome.ok:
+                    transaction.set_rollback(True)  # keep no key: the corrected form is sent again with it
             if outcome.ok:
                 declared = outcome.value
                 return render(
@@ -66,6 +83,19 @@ def _report(request, *, public: bool):
                     {"reference": declared.incident.reference, "code": display_code(declared.code), "public": public},
                 )
     return render(request, "intake/report.html", context, status=400 if form.errors else 200)
+
+
+def _claim_key(request) -> bool:
+    """False when this form's key was already used (a form without a key, from an older page, is taken)."""
+    key = submitted_key(request)
+    if key is None:
+        return True
+    try:
+        with transaction.atomic():
+            Submission.objects.create(owner=KEY_OWNER, key=key, path=request.path[:300])
+    except IntegrityError:
+        return False
+    return True
 
 
 @login_not_required

@@ -198,3 +198,38 @@ def test_staff_anonymous_page_names_a_colleague_without_suggestions(client, logi
     # Naming oneself is refused, as on the named form.
     refused = client.post(ANONYMOUS, form_data(concerned_kind="staff", concerned_staff_name="Alice Test"))
     assert refused.status_code == 400 and Incident.objects.count() == 1
+
+
+def _with_key(data: dict, key: str) -> dict:
+    return {**data, "submission_key": key}
+
+
+def test_a_report_sent_twice_is_recorded_once(client, org, form_data):
+    """Refreshing the receipt page resends the form: the second sending creates nothing and says why."""
+    page = client.get(PUBLIC).content.decode()
+    assert 'name="submission_key"' in page
+    data = _with_key(form_data(), "k" * 32)
+    first = client.post(PUBLIC, data)
+    assert first.status_code == 200 and first.context["code"]
+    again = client.post(PUBLIC, _with_key(form_data(), "k" * 32))
+    assert again.status_code == 409
+    assert "déjà été reçu" in again.content.decode()
+    assert Incident.objects.count() == 1 and Receipt.objects.count() == 1
+
+
+def test_a_refused_report_keeps_its_key_for_the_corrected_form(client, org, form_data):
+    refused = client.post(PUBLIC, _with_key(form_data(description=""), "r" * 32))
+    assert refused.status_code == 400 and not Incident.objects.exists()
+    corrected = client.post(PUBLIC, _with_key(form_data(), "r" * 32))
+    assert corrected.status_code == 200 and Incident.objects.count() == 1
+
+
+def test_the_key_of_an_anonymous_staff_report_names_nobody(client, org, form_data):
+    from portal.models import Submission
+
+    client.force_login(org.user("alice"))
+    sent = client.post(ANONYMOUS, _with_key(form_data(), "a" * 32))
+    assert sent.status_code == 200
+    assert list(Submission.objects.values_list("owner", flat=True)) == ["intake"]
+    assert client.post(ANONYMOUS, _with_key(form_data(), "a" * 32)).status_code == 409
+    assert Incident.objects.count() == 1
