@@ -1,18 +1,19 @@
 """A person using the portal over HTTP, as a browser would: sign in, read pages, submit forms with their
-hidden fields (CSRF token, one-time submission key…), upload a file. Standard library and `requests` only,
-so it serves both the load script (deploy/load/locustfile.py) and the multi-node tests
-(tests/production/test_two_nodes.py).
+hidden fields (CSRF token, one-time submission key…), upload a file. Standard library and urllib3 (which both
+requests and locust bring) only, so it serves both the load script (deploy/load/locustfile.py, on locust's
+FastHttpSession) and the multi-node tests (tests/production/test_two_nodes.py, on a requests.Session).
 """
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import struct
 import zlib
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+from urllib3 import encode_multipart_formdata
 
 DEMO_PASSWORD = "demo-10974-portail"
 
@@ -75,6 +76,13 @@ def small_png(seed: int = 0) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def encode_multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """The multipart/form-data body of a form with files (`name: (file name, content, content type)`) and its
+    Content-Type, as a browser sends it. Encoded here rather than by each client, so that requests and locust's
+    FastHttpSession send the same bytes whatever their own support for `files=`."""
+    return encode_multipart_formdata({**fields, **files})
+
+
 def declaration_fields(seed: int = 0) -> dict[str, str]:
     """A plausible declaration for the normal route (to the declarer's manager)."""
     # A day ago: in the past whatever the time zones of this machine and of the portal.
@@ -92,7 +100,8 @@ def declaration_fields(seed: int = 0) -> dict[str, str]:
 
 
 class Person:
-    """One signed-in person on a `requests.Session`-like client (requests, or locust's HttpSession).
+    """One signed-in person on a `requests.Session` or on locust's FastHttpSession: they differ in where they
+    keep cookies (`cookie_jar`); uploads are encoded here for both (`post`).
 
     `headers` are sent with every request: behind the tests' pretend proxy, X-Forwarded-Proto and the Host
     nginx would send.
@@ -107,13 +116,18 @@ class Person:
         return f"{self.base_url}{path}"
 
     def _named(self, name: str | None) -> dict:
-        # locust's HttpSession groups its statistics by name; a plain requests.Session takes no such argument.
+        # locust's sessions group their statistics by name; a plain requests.Session takes no such argument.
         return {"name": name} if name and hasattr(self.client, "request_name") else {}
+
+    def cookie_jar(self):
+        # FastHttpSession keeps its cookies in `cookiejar`, requests in `cookies` (an empty jar is falsy).
+        jar = getattr(self.client, "cookiejar", None)
+        return self.client.cookies if jar is None else jar
 
     def plain_http_cookies(self, response):
         # The production profile marks cookies Secure; behind the pretend proxy of the load run and the tests
         # the portal is reached over plain HTTP on loopback, where a client would otherwise never send them.
-        for cookie in self.client.cookies:
+        for cookie in self.cookie_jar():
             cookie.secure = False
         return response
 
@@ -122,12 +136,16 @@ class Person:
         return self.plain_http_cookies(response)
 
     def post(self, path: str, data: dict, *, files=None, referer: str | None = None, name: str | None = None):
+        """Post `data` as a form; with `files` (`name: (file name, content, content type)`) as multipart."""
         headers = dict(self.headers)
         origin = f"https://{headers['Host']}" if "Host" in headers else self.base_url
         headers["Origin"] = origin
         headers["Referer"] = f"{origin}{referer or path}"
+        body = data
+        if files:
+            body, headers["Content-Type"] = encode_multipart(data, files)
         response = self.client.post(
-            self.url(path), data=data, files=files, headers=headers, allow_redirects=False, **self._named(name)
+            self.url(path), data=body, headers=headers, allow_redirects=False, **self._named(name)
         )
         return self.plain_http_cookies(response)
 
@@ -145,6 +163,6 @@ class Person:
             raise RuntimeError(f"sign-in of {username} failed ({answer.status_code})")
 
     def declare(self, seed: int = 0, *, name: str | None = None):
-        files = {"evidence": (f"capture-{seed}.png", io.BytesIO(small_png(seed)), "image/png")}
+        files = {"evidence": (f"capture-{seed}.png", small_png(seed), "image/png")}
         page = "/incidents/declarer/"
         return self.submit(page, page, declaration_fields(seed), files=files, name=name)
