@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import VersionDates, date_problems
+from .importer.source import MAX_BYTES
+from .importer.upload import read_upload
 from .models import PolicyVersion
 from .services import SectionData
 
@@ -182,3 +185,27 @@ class PlanReviewForm(forms.Form):
         if not self.errors:
             _add_date_problems(self, VersionDates.of(self.version).replace(next_review_on=data.get("next_review_on")))
         return data
+
+
+class PolicyUploadForm(forms.Form):
+    """§7.3: a policy document for DCAI to preview, then import as a draft (policies.importer.upload)."""
+
+    document = forms.FileField(
+        label=_("Document de politique"),
+        help_text=format_lazy(
+            _("Le texte converti du PDF signé, en UTF-8 (.txt ou .md), {max} Ko au plus."), max=MAX_BYTES // 1024
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,text/plain,text/markdown"}),
+    )
+    accept_date_fix = forms.BooleanField(
+        label=_("Enregistrer la correction proposée d'une date douteuse"),
+        help_text=_("Sinon, une date douteuse reste vide et se saisit dans le brouillon."),
+        required=False,
+    )
+
+    def clean_document(self):
+        return read_upload(self.cleaned_data["document"])
+
+
+class PolicyImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=4000)

@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "approved_on": "Approuvée le",
     "signed_on": "Date",
 }
+FIX_OPTION = "--accept-date-fix"  # the command's option; the management page names its checkbox instead
 VERSION_FIELDS = (
     "purpose",
     "issued_on",
@@ -62,9 +63,9 @@ class ImportResult:
 
 
 def review_dates(
-    doc: ParsedDocument, *, accept_date_fix: bool
+    doc: ParsedDocument, *, accept_date_fix: bool, fix_option: str = FIX_OPTION
 ) -> tuple[dict[str, dt.date | None], list[str]]:
-    """The dates to store, and what was doubted about them."""
+    """The dates to store, and what was doubted about them (`fix_option` names how to accept a fix)."""
     dates = VersionDates(**{k: doc.dates.get(k) for k in FIELD_LABELS})
     problems = date_problems(dates)
     stored = {k: getattr(dates, k) for k in FIELD_LABELS}
@@ -79,13 +80,13 @@ def review_dates(
             stored[name] = fix
             warnings.append(
                 f"{label} : {value.isoformat()} — {problem} Probable faute de frappe pour "
-                f"{fix.isoformat()} : corrigée en {fix.isoformat()} (--accept-date-fix)."
+                f"{fix.isoformat()} : corrigée en {fix.isoformat()} ({fix_option})."
             )
         elif fix is not None:
             stored[name] = None
             warnings.append(
                 f"{label} : {value.isoformat()} — {problem} Probable faute de frappe pour {fix.isoformat()}. "
-                f"Date laissée vide pour que la DCAI la saisisse ; relancez avec --accept-date-fix pour "
+                f"Date laissée vide pour que la DCAI la saisisse ; relancez avec {fix_option} pour "
                 f"enregistrer {fix.isoformat()}."
             )
         else:
@@ -173,7 +174,7 @@ def _write_policy(doc: ParsedDocument, result: ImportResult) -> Policy:
 
 
 def _write_version(
-    doc: ParsedDocument, policy: Policy, values: dict, result: ImportResult, source: str
+    doc: ParsedDocument, policy: Policy, values: dict, result: ImportResult, source: str, actor=None
 ) -> None:
     sections = _sections(doc)
     new_hash = compute_text_hash(values["purpose"], [(s.number, s.title, s.body) for s in sections])
@@ -196,7 +197,7 @@ def _write_version(
         replace_sections(version=draft, sections=sections)
         record_event(
             draft,
-            actor=None,
+            actor=actor,
             before="",
             after=PolicyVersion.Status.DRAFT,
             note=source,
@@ -214,7 +215,7 @@ def _write_version(
                 replace_sections(version=draft, sections=sections)
             record_event(
                 draft,
-                actor=None,
+                actor=actor,
                 before=draft.status,
                 after=draft.status,
                 note=source,
@@ -231,12 +232,16 @@ def import_document(
     accept_date_fix: bool = False,
     dry_run: bool = False,
     source: str = "",
+    actor=None,
+    fix_option: str = FIX_OPTION,
 ) -> ImportResult:
-    """Create or update the policy and its draft version from a parsed document (§7.3)."""
+    """Create or update the policy and its draft version from a parsed document (§7.3).
+
+    `actor` is the DCAI officer who sent the document from the management page (None from the command)."""
     result = ImportResult(doc=doc, dry_run=dry_run, warnings=list(doc.warnings))
     if doc.errors:
         raise ValueError("; ".join(doc.errors))
-    dates, date_warnings = review_dates(doc, accept_date_fix=accept_date_fix)
+    dates, date_warnings = review_dates(doc, accept_date_fix=accept_date_fix, fix_option=fix_option)
     result.warnings.extend(date_warnings)
     values = {
         "purpose": doc.purpose,
@@ -248,7 +253,7 @@ def import_document(
     try:
         with transaction.atomic():
             policy = _write_policy(doc, result)
-            _write_version(doc, policy, values, result, source)
+            _write_version(doc, policy, values, result, source, actor)
             result.policy = policy
             if dry_run:
                 raise _DryRun
