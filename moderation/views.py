@@ -196,7 +196,7 @@ def journal_export(request: HttpRequest) -> HttpResponse:
             ]
 
     filename = f"journal-moderation-{timezone.localdate().isoformat()}"
-    return export_response("csv", filename, [_(h) for h in EXPORT_HEADER], rows())
+    return export_response("csv", filename, [_(h) for h in EXPORT_HEADER], rows(), separator=request.GET.get("sep"))
 
 
 __all__ = ["entry_create", "entry_detail", "entry_screenshot", "journal", "journal_export", "JournalEntry"]

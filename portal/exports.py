@@ -1,5 +1,10 @@
 """Tabular exports (CSV and XLSX) shared by every report of the portal.
 
+A CSV opens in a spreadsheet by a double click: it starts with a UTF-8 BOM (accents), and its separator is
+the one the reader's spreadsheet expects. A French Excel splits on semicolons (the comma is its decimal
+mark), an English one on commas: the default follows the interface language, and `?sep=;` or `?sep=,`
+on any CSV export chooses (`csv_separator`).
+
 Cells that a spreadsheet would read as a formula (=, +, -, @, tab, carriage return) are prefixed
 with an apostrophe so a name such as "=HYPERLINK(...)" stays text (CSV/formula injection).
 """
@@ -13,11 +18,23 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SEPARATORS = {",": ",", ";": ";", "comma": ",", "semicolon": ";", "virgule": ",", "point-virgule": ";"}
+
+
+def default_separator() -> str:
+    """The separator of the active language's spreadsheets: ";" in French, "," otherwise."""
+    return ";" if (translation.get_language() or "").startswith("fr") else ","
+
+
+def csv_separator(asked: str | None = None) -> str:
+    """The separator asked for (";", ",", or their names: the value of `?sep=`), else the language's
+    default; anything else is ignored."""
+    return SEPARATORS.get((asked or "").strip().lower()) or default_separator()
 
 
 def neutralise(value: Any) -> Any:
@@ -38,9 +55,12 @@ def _plain(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, separator: str | None = None
+) -> HttpResponse:
+    """`separator` as asked for by the reader (`?sep=`), checked by `csv_separator`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=csv_separator(separator))
     writer.writerow([neutralise(str(h)) for h in header])
     for row in rows:
         writer.writerow([_plain(v) for v in row])
@@ -92,10 +112,18 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[
     return response
 
 
-def export_response(fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    """`fmt` is "csv" or "xlsx"; anything else is the caller's bug (validate it in the view)."""
+def export_response(
+    fmt: str,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    separator: str | None = None,
+) -> HttpResponse:
+    """`fmt` is "csv" or "xlsx"; anything else is the caller's bug (validate it in the view). The views pass
+    `separator=request.GET.get("sep")` (see `csv_separator`); XLSX has none."""
     if fmt == "xlsx":
         return xlsx_response(filename, header, rows)
     if fmt == "csv":
-        return csv_response(filename, header, rows)
+        return csv_response(filename, header, rows, separator=separator)
     raise ValueError(f"unknown export format {fmt!r}")

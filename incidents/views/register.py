@@ -208,7 +208,7 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
         format=fmt,
         filters=request.GET.urlencode(),
     )
-    return export_response(fmt, filename, export_header(), rows())
+    return export_response(fmt, filename, export_header(), rows(), separator=request.GET.get("sep"))
 
 
 def _selected_ids(request: HttpRequest) -> list[int] | None:

@@ -55,4 +55,5 @@ def statistics_export(request, fmt: str):
         f"statistiques-incidents-{period.token}{suffix}",
         export.header(),
         export.rows(figures, institution, period.label),
+        separator=request.GET.get("sep"),
     )

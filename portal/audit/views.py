@@ -59,4 +59,6 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 r.client_ip or "",
             ]
 
-    return export_response("csv", f"journal-audit-{timezone.localdate().isoformat()}", header, rows())
+    return export_response(
+        "csv", f"journal-audit-{timezone.localdate().isoformat()}", header, rows(), separator=request.GET.get("sep")
+    )

@@ -106,10 +106,10 @@ class ProfileChange:
                 "direction": self.row.direction_code,
             }
         parts = [
-            f"{name} « {_show(old)} » → « {_show(new)} »"
+            _("%(field)s « %(old)s » → « %(new)s »") % {"field": name, "old": _show(old), "new": _show(new)}
             for name, (old, new) in {**self.user_fields, **self.profile_fields}.items()
         ]
-        return f"{self.row.employee_number} : " + ", ".join(parts)
+        return _("%(number)s : %(changes)s") % {"number": self.row.employee_number, "changes": ", ".join(parts)}
 
 
 @dataclass

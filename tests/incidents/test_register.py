@@ -477,7 +477,7 @@ def test_exports_open_and_match(org, login, entry):
     assert response["Content-Disposition"].startswith(
         'attachment; filename="registre-incidents-confidentialite-'
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, row = rows[0], rows[1]
     assert len(rows) == 2
     for number in range(1, 9):

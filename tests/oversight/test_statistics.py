@@ -135,7 +135,7 @@ def test_the_page_shows_the_figures_and_never_the_content(org, institution, logi
         assert "attachment" in export["Content-Disposition"]
     csv = client.get(reverse("incidents:statistics_export", args=["csv"]), {"period": "2025"}).content.decode()
     assert "Contenu à ne jamais montrer" not in csv and "INC-T-" not in csv
-    assert "Incidents déclarés,Total,5" in csv
+    assert "Incidents déclarés;Total;5" in csv  # French: semicolons, for a French Excel
 
 
 @pytest.mark.parametrize("name", ["alice", "bob", "carol", "harry", "oscar"])

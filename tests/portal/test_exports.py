@@ -17,7 +17,7 @@ def test_neutralise_formula_cells():
 def test_csv_export_is_utf8_with_neutralised_cells():
     response = csv_response("x", ["Nom", "Prénom"], ROWS)
     text = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["Nom", "Prénom"]
     assert rows[1][0].startswith("'=")
     assert rows[3] == ["'@SUM(A1)", "Éloïse"]

@@ -18,7 +18,7 @@ TEMPLATE = Template(
     ("language", "expected"),
     [
         ("en", "1 December 2026|1 December 2026, 14:05|2026-12-01|2026-12-01 14:05|14:05"),
-        ("fr", "1 décembre 2026|1 décembre 2026 14:05|2026-12-01|2026-12-01 14:05|14:05"),
+        ("fr", "1er décembre 2026|1er décembre 2026 14:05|2026-12-01|2026-12-01 14:05|14:05"),
     ],
 )
 def test_dates_are_unambiguous_in_each_language(settings, language, expected):

@@ -18,7 +18,7 @@ ROWS = [["INC-2026-00001", WHEN, "Courte"], ["INC-2026-00002", WHEN, "x" * 200]]
 def test_csv_timestamps_have_no_microseconds(settings):
     settings.TIME_ZONE = "America/Montreal"
     text = csv_response("x", HEADER, ROWS).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][1] == "2026-12-01 14:05:07"
 
 

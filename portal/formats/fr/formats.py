@@ -1,4 +1,5 @@
-# French as written in Quebec: "1 décembre 2026", ISO for short dates, 24-hour clock.
+# French as written in Quebec: "1er décembre 2026" (the "er": portal/formats/__init__.py), ISO for short dates,
+# 24-hour clock.
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y H:i"
 TIME_FORMAT = "H:i"
