@@ -41,6 +41,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", include("portal.notifications.urls")),
+    # Name suggestions of every person picker (portal/people).
+    path("personnes/", include("portal.people.urls")),
     path("utilisateurs-autorises/", include("portal.roster.urls")),
     path("politiques/", include("policies.urls")),
     path("incidents/", include("incidents.urls")),

@@ -6,11 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from incidents.forms.declaration import find_staff
 from incidents.forms.fields import DateInput, EvidenceField, evidence_help_text
 from portal.models import Direction
+from portal.people.fields import PersonField, PersonWidget
+from portal.people.resolve import find_person
+from portal.people.scopes import PickerScope, picker_scope, scope_for
+from portal.roles import roles_for
 from portal.roster.models import OfficialAccount
 
+from . import rules, selectors
 from .models import AuthorisationRequest, Consent
 from .services import AuthorisationData, ConsentData
 
@@ -133,13 +137,30 @@ COVER_CHOICES = [
 ]
 
 
+CONSENT_SCOPE = "publishing.consent"
+
+
+@picker_scope(CONSENT_SCOPE)
+def consent_scope(user) -> PickerScope | None:
+    """§6.1: whoever records consents (rules.may_record_consent) names any active staff member; only
+    DCAI sees employee numbers."""
+    roles = roles_for(user)
+    if not rules.may_record_consent(roles, selectors.run_account_ids(user)):
+        return None
+    return PickerScope(numbers_visible=roles.is_dcai)
+
+
 class ConsentRecordForm(forms.Form):
     person_kind = forms.ChoiceField(label=_("Personne montrée ou nommée"), choices=Consent.PersonKind.choices)
     staff = forms.CharField(
         label=_("Intervenant"),
         required=False,
         max_length=200,
-        help_text=_("Pour un intervenant : nom complet ou matricule, choisi dans l'organisation."),
+        widget=PersonWidget(scope=CONSENT_SCOPE),
+        help_text=_(
+            "Pour un intervenant : nom complet ou matricule ; dès trois caractères, des intervenants "
+            "actifs vous sont proposés."
+        ),
     )
     person_name = forms.CharField(
         label=_("Nom de la personne"),
@@ -157,33 +178,39 @@ class ConsentRecordForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Jusqu'au"), required=False, widget=DateInput(), help_text=_("Vide : sans date de fin.")
     )
-    collected_by = forms.CharField(
+    collected_by = PersonField(
+        scope=CONSENT_SCOPE,
         label=_("Recueilli par"),
         required=False,
-        max_length=200,
-        help_text=_("Nom complet ou matricule ; vide : vous."),
+        help_text=_(
+            "Nom complet ou matricule ; dès trois caractères, des intervenants vous sont proposés. Vide : vous."
+        ),
     )
     signed_form = EvidenceField(label=_("Formulaire signé (image ou PDF)"), required=True)
 
-    def __init__(self, *args, accounts=None, **kwargs):
+    def __init__(self, *args, accounts=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accounts"].queryset = accounts if accounts is not None else OfficialAccount.objects.none()
         self.fields["signed_form"].help_text = evidence_help_text()
+        self.scope = scope_for(CONSENT_SCOPE, user) if user is not None else None
+        if user is not None:
+            self.fields["collected_by"].restrict_to(user)
 
     def clean(self):
         data = super().clean()
         data["staff_profile"] = None
         if data.get("person_kind") == Consent.PersonKind.STAFF:
             try:
-                data["staff_profile"] = find_staff(data.get("staff", ""))
+                # The intervenant is named only when the person shown is staff: resolved here, not by the field.
+                data["staff_profile"] = find_person(
+                    data.get("staff", ""),
+                    within=self.scope.people if self.scope is not None else None,
+                    messages={"required": _("Nommez l'intervenant montré ou nommé (nom complet ou matricule).")},
+                )
             except ValidationError as error:
                 self.add_error("staff", error)
-        data["collector"] = None
-        if data.get("collected_by"):
-            try:
-                data["collector"] = find_staff(data["collected_by"]).user
-            except ValidationError as error:
-                self.add_error("collected_by", error)
+        collector = data.get("collected_by")
+        data["collector"] = collector.user if collector is not None else None
         return data
 
     def to_data(self) -> ConsentData:

@@ -4,11 +4,13 @@ decide (incidents.rules)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.people.fields import PersonField
+from portal.people.scopes import PickerScope, picker_scope
+from portal.roles import roles_for
 
 from ..models import Incident, Measure, Takedown
 from .fields import DateInput, EvidenceField, LocalDateTimeInput, evidence_help_text, not_future
@@ -136,21 +138,36 @@ class TakedownRemovedForm(forms.Form):
         return not_future(self.cleaned_data["removed_seen_at"])
 
 
+SHARE_SCOPE = "incidents.share"
+
+
+@picker_scope(SHARE_SCOPE)
+def share_scope(user) -> PickerScope | None:
+    """§7.3: DCAI shares an incident with a named person; DCAI already sees employee numbers. Who may
+    share a given incident, and never with the person concerned, stay the service's rules."""
+    return PickerScope(numbers_visible=True, excludes_chooser=True) if roles_for(user).is_dcai else None
+
+
 class ShareForm(forms.Form):
-    person = forms.CharField(
+    person = PersonField(
+        scope=SHARE_SCOPE,
         label=_("Personne désignée"),
-        max_length=150,
-        help_text=_("Matricule ou nom d'utilisateur de la personne (conseiller juridique, enquêteur)."),
+        help_text=_(
+            "Nom complet ou matricule de la personne (conseiller juridique, enquêteur) ; "
+            "dès trois caractères, des intervenants actifs vous sont proposés."
+        ),
+        messages={
+            "required": _("Nommez la personne avec qui partager l'incident."),
+            "none": _("Aucun compte actif ne correspond à « %(text)s »."),
+            "self": _("Vous voyez déjà l'incident : choisissez une autre personne."),
+        },
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bound to a request: only the people this person may share with are accepted (none without one).
+        if user is not None:
+            self.fields["person"].restrict_to(user)
+
     def clean_person(self):
-        text = self.cleaned_data["person"].strip()
-        User = get_user_model()
-        user = (
-            User.objects.filter(is_active=True)
-            .filter(Q(username__iexact=text) | Q(profile__employee_number__iexact=text))
-            .first()
-        )
-        if user is None:
-            raise ValidationError(_("Aucun compte actif ne correspond à « %(text)s ».") % {"text": text[:60]})
-        return user
+        return self.cleaned_data["person"].user

@@ -1,18 +1,18 @@
-"""The declaration form (§7.7) and the one place a typed or picked name becomes a staff member."""
+"""The declaration form (§7.7); its "Intervenant concerné" is the portal's person picker (portal.people)."""
 
 from __future__ import annotations
-
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import StaffProfile
+from portal.people.fields import PersonWidget
+from portal.people.resolve import PERSON_CHOICE, find_person, person_choice_value
+from portal.people.scopes import PickerScope, picker_scope
 
 from ..models import Incident
 from .fields import EvidenceField, LocalDateTimeInput, evidence_help_text, not_future
@@ -20,60 +20,28 @@ from .fields import EvidenceField, LocalDateTimeInput, evidence_help_text, not_f
 MAX_TEXT = 5000
 MAX_LINKS = 10
 STAFF_OPTIONS_ID = "concerned-staff-options"
+CONCERNED_SCOPE = "incidents.concerned"
+
+# What picking a suggestion puts in the field: "Alice Martin (DSP #12)" (portal.people.resolve).
+STAFF_CHOICE = PERSON_CHOICE
+staff_choice_value = person_choice_value
+
+CONCERNED_MESSAGES = {
+    "required": _("Nommez l'intervenant concerné (nom complet ou matricule)."),
+    "self": _("Vous ne pouvez pas vous nommer comme personne concernée."),
+}
 
 
-# What picking a suggestion puts in the field: "Alice Martin (DSP #12)", the profile's id after the
-# direction's code. Unambiguous without showing an employee number; checked again on submit.
-STAFF_CHOICE = re.compile(r"^(?P<name>.+?) \((?P<code>[^()#]+) #(?P<pk>\d{1,10})\)$")
-
-
-def staff_choice_value(profile: StaffProfile) -> str:
-    return f"{profile.full_name} ({profile.direction.code} #{profile.pk})"
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+@picker_scope(CONCERNED_SCOPE)
+def concerned_scope(user) -> PickerScope:
+    """§7.7: any staff member may name any active colleague as concerned, never themself; no employee
+    number is shown (docs/rules.md, "Staff suggestions")."""
+    return PickerScope(excludes_chooser=True)
 
 
 def find_staff(text: str, *, exclude_user=None) -> StaffProfile:
-    """A staff member picked from the suggestions, by employee number, or by full name when unambiguous.
-
-    This is the only place a typed or picked value becomes a person: a picked value whose name or
-    direction does not match the id it carries (forged, or the person left) is refused, never guessed.
-    """
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValidationError(_("Nommez l'intervenant concerné (nom complet ou matricule)."))
-    active = StaffProfile.objects.filter(is_active=True).select_related("user", "direction")
-    choice = STAFF_CHOICE.match(text)
-    match = list(active.filter(employee_number__iexact=text)[:2])
-    if choice and not match:
-        profile = active.filter(pk=int(choice["pk"]), user__is_active=True).first()
-        if profile is None or not (
-            _same(choice["name"], profile.full_name) and _same(choice["code"], profile.direction.code)
-        ):
-            raise ValidationError(
-                _(
-                    "« %(text)s » ne correspond à aucun intervenant actif : choisissez de nouveau "
-                    "dans la liste, ou indiquez le nom complet ou le matricule."
-                )
-                % {"text": text[:100]}
-            )
-        match = [profile]
-    if not match:
-        first, _sep, last = text.partition(" ")
-        query = Q(user__username__iexact=text)
-        if last:
-            query |= Q(user__first_name__iexact=first, user__last_name__iexact=last)
-            query |= Q(user__last_name__iexact=first, user__first_name__iexact=last)
-        match = list(active.filter(query)[:2])
-    if not match:
-        raise ValidationError(_("Aucun intervenant actif ne correspond à « %(text)s ».") % {"text": text})
-    if len(match) > 1:
-        raise ValidationError(_("Plusieurs intervenants correspondent : indiquez le matricule."))
-    if exclude_user is not None and match[0].user_id == exclude_user.pk:
-        raise ValidationError(_("Vous ne pouvez pas vous nommer comme personne concernée."))
-    return match[0]
+    """The person named as concerned: a suggestion, an employee number or an unambiguous full name."""
+    return find_person(text, exclude_user=exclude_user, messages=CONCERNED_MESSAGES)
 
 
 class DeclarationForm(forms.ModelForm):
@@ -81,6 +49,10 @@ class DeclarationForm(forms.ModelForm):
         label=_("Intervenant concerné"),
         required=False,
         max_length=200,
+        # Suggestions while typing (htmx fills the datalist); without JavaScript the field works as typed.
+        widget=PersonWidget(
+            scope=CONCERNED_SCOPE, options_id=STAFF_OPTIONS_ID, search_url=reverse_lazy("incidents:staff_search")
+        ),
         help_text=_(
             "Nom complet ou matricule ; dès trois caractères, des intervenants actifs vous sont proposés. "
             "Cette personne ne verra jamais la déclaration."
@@ -116,9 +88,7 @@ class DeclarationForm(forms.ModelForm):
             "confidential_declarer": _("Je souhaite que mon identité soit visible par la DCAI seulement"),
         }
         help_texts = {
-            "description": _(
-                "Décrivez le contenu en quelques phrases, sans recopier de renseignements personnels."
-            ),
+            "description": _("Décrivez le contenu en quelques phrases, sans recopier de renseignements personnels."),
             "links": _("Une adresse par ligne (facultatif)."),
             "route_reason": _(
                 "Obligatoire si vous ne passez pas par votre gestionnaire "
@@ -138,18 +108,6 @@ class DeclarationForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        # Suggestions while typing (htmx fills the datalist); without JavaScript the field works as typed.
-        self.fields["concerned_staff_name"].widget.attrs.update(
-            {
-                "list": STAFF_OPTIONS_ID,
-                "autocomplete": "off",
-                "hx-get": reverse("incidents:staff_search"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{STAFF_OPTIONS_ID}",
-                "hx-swap": "outerHTML",
-                "hx-sync": "this:replace",
-            }
-        )
         self.fields["seen_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["evidence"].help_text = evidence_help_text()
         self.fields["platform"].choices = [("", _("Choisissez…")), *Incident.Platform.choices]
@@ -187,18 +145,14 @@ class DeclarationForm(forms.ModelForm):
         data = super().clean()
         if data.get("concerned_kind") == Incident.Concerned.STAFF:
             try:
-                data["concerned_staff"] = find_staff(
-                    data.get("concerned_staff_name", ""), exclude_user=self.user
-                )
+                data["concerned_staff"] = find_staff(data.get("concerned_staff_name", ""), exclude_user=self.user)
             except ValidationError as error:
                 self.add_error("concerned_staff_name", error)
         else:
             data["concerned_staff"] = None
         route = data.get("route_choice")
         if route and route != Incident.RouteChoice.NORMAL and not (data.get("route_reason") or "").strip():
-            self.add_error(
-                "route_reason", _("Indiquez pourquoi la déclaration doit aller directement à ce niveau.")
-            )
+            self.add_error("route_reason", _("Indiquez pourquoi la déclaration doit aller directement à ce niveau."))
         return data
 
     def service_kwargs(self) -> dict:

@@ -1,24 +1,17 @@
 """The declarer's pages: declare, confirmation, "mes déclarations" (§7.7)."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
+from portal.people.views import suggestions
 from portal.submissions import attempt_once
 
 from .. import evidence
-from ..forms import STAFF_OPTIONS_ID, DeclarationForm, staff_choice_value
-from ..selectors import (
-    declarations_of,
-    get_own_declaration_for,
-    staff_search_is_long_enough,
-    staff_search_throttled,
-    staff_suggestions,
-)
+from ..forms import STAFF_OPTIONS_ID, DeclarationForm
+from ..forms.declaration import CONCERNED_SCOPE
+from ..selectors import declarations_of, get_own_declaration_for
 from ..services import incident_declare
 
 PAGE_SIZE = 25
@@ -46,41 +39,16 @@ def declare(request):
     return render(
         request,
         "incidents/declare.html",
-        {"form": form, "limits": evidence.limits(), "staff_options_id": STAFF_OPTIONS_ID},
+        {"form": form, "limits": evidence.limits()},
         status=400 if form.errors else 200,
     )
 
 
-@require_GET
 def staff_search(request):
-    """Suggestions for "Intervenant concerné" (htmx): name and direction of active staff only, never an
-    employee number; at least three characters, ten suggestions, a per-person rate limit
-    (incidents.selectors.staff). Rendered without the page's context processors so the fragment costs
-    the one query of the selector.
+    """Suggestions for "Intervenant concerné" (htmx): the portal's one suggestion endpoint
+    (portal.people.views.suggestions) for the declaration's picker, at the address its form has always used.
     """
-    text = " ".join((request.GET.get("concerned_staff_name") or request.GET.get("q") or "").split())
-    searched = staff_search_is_long_enough(text)
-    throttled = searched and staff_search_throttled(request)
-    profiles = staff_suggestions(text=text, exclude_user=request.user) if searched and not throttled else []
-    suggestions = [
-        {"value": staff_choice_value(profile), "name": profile.full_name, "direction": profile.direction.name}
-        for profile in profiles
-    ]
-    html = render_to_string(
-        "incidents/_staff_options.html",
-        {
-            "options_id": STAFF_OPTIONS_ID,
-            "suggestions": suggestions,
-            "searched": searched,
-            "throttled": throttled,
-            "oob": True,
-        },
-    )
-    # htmx leaves an error response unshown: it gets the explanation with 200, anything else a 429.
-    status = 429 if throttled and not request.htmx else 200
-    response = HttpResponse(html, status=status)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return suggestions(request, scope_name=CONCERNED_SCOPE, field="concerned_staff_name", options_id=STAFF_OPTIONS_ID)
 
 
 def confirmation(request, pk: int):

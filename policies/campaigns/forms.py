@@ -1,9 +1,11 @@
 """Forms of campaign pages: they parse input; the services check and write."""
 
+import copy
 from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import PolicyVersion
@@ -44,9 +46,7 @@ class CampaignForm(forms.Form):
         help_text=_("Public ciblé : seulement ces catégories (toutes si aucune n'est cochée)."),
     )
     due_on = forms.DateField(label=_("Échéance"), widget=forms.DateInput(attrs={"type": "date"}))
-    reminder_every_days = forms.IntegerField(
-        label=_("Rappel tous les (jours)"), min_value=1, max_value=90, initial=7
-    )
+    reminder_every_days = forms.IntegerField(label=_("Rappel tous les (jours)"), min_value=1, max_value=90, initial=7)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,9 +56,11 @@ class CampaignForm(forms.Form):
             version = self.fields["version"].queryset.first()
             if version is not None:
                 self.fields["version"].initial = version.pk
-                self.fields["title"].initial = _("Prise de connaissance – politique %(version)s") % {
-                    "version": version
-                }
+                # Stored as typed, in the institution's language like every title HR writes.
+                with translation.override(settings.LANGUAGE_CODE):
+                    self.fields["title"].initial = str(
+                        _("Prise de connaissance – politique %(version)s") % {"version": version}
+                    )
 
 
 class AcknowledgeForm(forms.Form):
@@ -96,3 +98,16 @@ class DraftSettingsForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
     due_on = forms.DateField(label=_("Échéance"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reminder_every_days = forms.IntegerField(label=_("Rappel tous les (jours)"), min_value=1, max_value=90)
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft HR created may change its audience; a prepared one keeps everyone who confirmed before.
+        if campaign is not None and campaign.audience != Campaign.Audience.PREVIOUS:
+            for name in ("audience", "directions", "categories"):
+                self.fields[name] = copy.deepcopy(CampaignForm.base_fields[name])
+            if not self.is_bound:
+                self.initial.update(
+                    audience=campaign.audience,
+                    directions=[d.pk for d in campaign.directions.all()],
+                    categories=list(campaign.categories),
+                )

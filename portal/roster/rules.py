@@ -103,9 +103,15 @@ def may_see_whole_roster(roles: Roles) -> bool:
     return roles.is_dcai
 
 
+def designatable_direction_ids(roles: Roles) -> frozenset[int]:
+    """§7.4: a direction (its head or a delegate) designates the authorized users within it: the
+    directions whose staff this person may designate (the designation picker reads the same rule)."""
+    return roles.led_direction_ids
+
+
 def may_designate_in(roles: Roles, direction_id: int) -> bool:
     """§7.4: a direction (its head or a delegate) designates the authorized users within it."""
-    return direction_id in roles.led_direction_ids
+    return direction_id in designatable_direction_ids(roles)
 
 
 # --- One designation -----------------------------------------------------------------------------------
@@ -122,9 +128,7 @@ def confirm_refusal(
     if designation.profile.user_id == user.pk:
         return Refusal(_("Vous ne pouvez pas confirmer votre propre désignation."), who=True)
     if designation.designated_by_id == user.pk:
-        return Refusal(
-            _("Une autre personne de la DCAI doit confirmer une désignation que vous avez faite."), who=True
-        )
+        return Refusal(_("Une autre personne de la DCAI doit confirmer une désignation que vous avez faite."), who=True)
     if not DESIGNATION_WORKFLOW.allows(designation.status, "confirm"):
         return Refusal(_("Cette désignation n'attend plus de confirmation."), code="invalid_transition")
     if designation.end_date < today:
@@ -178,9 +182,7 @@ def renew_refusal(roles: Roles, designation: Designation, *, has_live_renewal: b
     if not person_is_active(designation):
         return _inactive_person()
     if designation.profile.direction_id != designation.direction_id:
-        return Refusal(
-            _("Cette personne ne fait plus partie de la direction qui l'a désignée."), code="moved"
-        )
+        return Refusal(_("Cette personne ne fait plus partie de la direction qui l'a désignée."), code="moved")
     return None
 
 
@@ -219,9 +221,7 @@ class DesignationActions:
 
     @property
     def any(self) -> bool:
-        return bool(
-            self.confirm or self.confirm_blocked or self.refuse or self.revoke or self.renew or self.remind
-        )
+        return bool(self.confirm or self.confirm_blocked or self.refuse or self.revoke or self.renew or self.remind)
 
 
 def designation_actions(

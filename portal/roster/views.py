@@ -49,9 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("roster:mine")
 
 
-def _roster_page(
-    request: HttpRequest, *, queryset: QuerySet[Designation], directions, template_context: dict
-):
+def _roster_page(request: HttpRequest, *, queryset: QuerySet[Designation], directions, template_context: dict):
     form = RosterFilterForm(request.GET, directions=directions)
     filtered = selectors.filter_roster(queryset, form.filters).order_by("-created_at", "-id")
     page = Paginator(selectors.with_list_data(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,13 +112,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_response(fmt: str, queryset: QuerySet[Designation], filename: str) -> HttpResponse:
+def _export_response(fmt: str, queryset: QuerySet[Designation], filename: str, separator: str | None) -> HttpResponse:
     """The roster's columns, the same for DCAI and for a direction; the caller scopes the rows."""
     return export_response(
         fmt,
         f"{filename}-{timezone.localdate().isoformat()}",
         selectors.ROSTER_EXPORT_HEADER,
         selectors.roster_export_rows(queryset),
+        separator=separator,
     )
 
 
@@ -132,7 +131,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = RosterFilterForm(request.GET, directions=selectors.roster_directions_for(request.user, scope="dcai"))
     queryset = selectors.filter_roster(selectors.designations_visible_to(request.user), form.filters)
     audit_staff_export(request, what="roster", fmt=fmt)  # docs/rules.md, "Audit"
-    return _export_response(fmt, queryset, "utilisateurs-autorises")
+    return _export_response(fmt, queryset, "utilisateurs-autorises", request.GET.get("sep"))
 
 
 @require_GET
@@ -154,7 +153,8 @@ def direction_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     queryset = selectors.filter_roster(selectors.direction_roster_of(request.user), filters)
     audit_staff_export(request, what="roster", fmt=fmt)
-    return _export_response(fmt, queryset, "-".join(["utilisateurs-autorises", *(slugify(c) for c in codes)]))
+    filename = "-".join(["utilisateurs-autorises", *(slugify(c) for c in codes)])
+    return _export_response(fmt, queryset, filename, request.GET.get("sep"))
 
 
 # --- One designation ---------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     if not roles.is_direction_lead:
         raise Http404
-    form = DesignationForm(request.POST or None, led_direction_ids=roles.led_direction_ids)
+    form = DesignationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         outcome = attempt_once(
             request,
@@ -206,8 +206,9 @@ def designation_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, profile=form.cleaned_data["profile"], data=form.to_data()
             ),
             form=form,
-            success=lambda designation: _("La désignation %(ref)s est transmise à la DCAI pour confirmation.")
-            % {"ref": designation.reference},
+            success=lambda designation: (
+                _("La désignation %(ref)s est transmise à la DCAI pour confirmation.") % {"ref": designation.reference}
+            ),
             result_url=lambda designation: designation.get_absolute_url(),
         )
         if outcome.replayed:
@@ -230,9 +231,7 @@ def designation_create(request: HttpRequest) -> HttpResponse:
 def designation_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """§7.4: a new period linked to the previous one, confirmed by DCAI again."""
     previous = selectors.get_designation_for(request.user, pk)
-    refusal = rules.renew_refusal(
-        roles_for(request.user), previous, has_live_renewal=previous.has_live_renewal
-    )
+    refusal = rules.renew_refusal(roles_for(request.user), previous, has_live_renewal=previous.has_live_renewal)
     if refusal is not None:
         if refusal.who:
             raise PermissionDenied
@@ -244,8 +243,9 @@ def designation_renew(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             lambda: services.designation_renew(designation=previous, actor=request.user, data=form.to_data()),
             form=form,
-            success=lambda renewal: _("Le renouvellement %(ref)s est transmis à la DCAI pour confirmation.")
-            % {"ref": renewal.reference},
+            success=lambda renewal: (
+                _("Le renouvellement %(ref)s est transmis à la DCAI pour confirmation.") % {"ref": renewal.reference}
+            ),
             result_url=lambda renewal: renewal.get_absolute_url(),
         )
         if outcome.ok:
@@ -277,9 +277,7 @@ def designation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ConfirmForm,
         form_key="confirm",
-        run=lambda d, c: services.designation_confirm(
-            designation=d, actor=request.user, comment=c["comment"]
-        ),
+        run=lambda d, c: services.designation_confirm(designation=d, actor=request.user, comment=c["comment"]),
         success=_("La désignation est confirmée ; la personne en est informée."),
     )
 

@@ -78,6 +78,7 @@ def consent_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         accounts=selectors.accounts_for_recording(request.user),
+        user=request.user,
         initial={"valid_from": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():

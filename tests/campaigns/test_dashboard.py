@@ -86,7 +86,7 @@ def test_people_list_filters(org, counted, login):
 
 
 def _csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def _xlsx_rows(response):

@@ -22,7 +22,11 @@ def _shot(page, name):
 def test_direction_designates_and_dcai_confirms_after_acknowledgement(org, accounts, version, session_for):  # noqa: F811
     carol = session_for(org.user("carol"))
     carol.goto("/utilisateurs-autorises/designations/nouvelle/")
-    carol.get_by_label("Intervenant").select_option(label=f"Alice Test ({org.alice.employee_number}) – DSP")
+    # The picker suggests the direction's staff as one types; picking one fills the field.
+    carol.get_by_label("Intervenant").press_sequentially("alic")
+    suggestion = carol.locator("#profile-options option")
+    expect(suggestion).to_have_count(1)
+    carol.get_by_label("Intervenant").fill(suggestion.get_attribute("value"))
     carol.get_by_label("Facebook · CHUMontreal").check()
     carol.get_by_label("Rôle").select_option("moderator")
     carol.get_by_label("Justification").fill("Modérer les commentaires de la page de l'unité.")

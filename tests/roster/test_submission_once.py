@@ -7,7 +7,7 @@ from .test_views import post_form, url
 
 def test_a_designation_sent_twice_is_one_designation(org, login, accounts):
     client = login(org.user("carol"))
-    data = post_form(profile=org.alice.pk, accounts=[accounts["facebook"].pk], submission_key="d" * 32)
+    data = post_form(profile=org.alice.employee_number, accounts=[accounts["facebook"].pk], submission_key="d" * 32)
     first = client.post(url("designation_create"), data)
     second = client.post(url("designation_create"), data)
     designation = Designation.objects.get()

@@ -22,9 +22,7 @@ Status = Designation.Status
 @pytest.fixture
 def pending(org, accounts):
     """alice, designated by carol (DSP) for the Facebook page, waiting for DCAI."""
-    return DesignationFactory(
-        profile=org.alice, designated_by=org.user("carol"), accounts=[accounts["facebook"]]
-    )
+    return DesignationFactory(profile=org.alice, designated_by=org.user("carol"), accounts=[accounts["facebook"]])
 
 
 def url(name, *args):
@@ -104,9 +102,7 @@ def test_direction_head_cannot_confirm_through_the_page(org, login, pending, ack
 def test_designator_who_is_also_dcai_sees_no_confirm_button_and_cannot_confirm(org, login, accounts, version):
     """Four eyes (docs/rules.md): dora heads DCAI and designated diane; another DCAI officer confirms."""
     acknowledge(org.user("diane"), version)
-    designation = DesignationFactory(
-        profile=org.diane, designated_by=org.user("dora"), accounts=[accounts["facebook"]]
-    )
+    designation = DesignationFactory(profile=org.diane, designated_by=org.user("dora"), accounts=[accounts["facebook"]])
     client = login(org.user("dora"))
     body = client.get(url("designation", designation.pk)).content.decode()
     assert "Confirmer la désignation" not in body
@@ -142,19 +138,17 @@ def test_pending_designation_whose_period_is_over_offers_no_confirmation(org, lo
 def test_head_designates_through_the_form(org, login, accounts):
     client = login(org.user("carol"))
     form_page = client.get(url("designation_create")).content.decode()
-    assert org.alice.employee_number in form_page
+    assert "scope=roster.designation" in form_page  # the person picker, limited to the direction
     assert org.oscar.employee_number not in form_page  # staff choices limited to the direction
     assert accounts["old"].handle not in form_page  # inactive accounts are not offered
     response = client.post(
-        url("designation_create"), post_form(profile=org.alice.pk, accounts=[accounts["facebook"].pk])
+        url("designation_create"), post_form(profile=org.alice.employee_number, accounts=[accounts["facebook"].pk])
     )
     designation = Designation.objects.get()
     assert response.status_code == 302 and response["Location"] == designation.get_absolute_url()
     assert designation.profile == org.alice and designation.status == Status.PENDING
     assert set(
-        Notification.objects.filter(kind="roster.designation_submitted").values_list(
-            "recipient__username", flat=True
-        )
+        Notification.objects.filter(kind="roster.designation_submitted").values_list("recipient__username", flat=True)
     ) == {"diane", "dora"}
 
 
@@ -165,9 +159,7 @@ def test_forged_profile_id_of_another_direction_creates_nothing(org, login, acco
     )
     assert response.status_code == 200
     assert response.context["form"].errors["profile"]
-    response = client.post(
-        url("designation_create"), post_form(profile=999999, accounts=[accounts["old"].pk, 424242])
-    )
+    response = client.post(url("designation_create"), post_form(profile=999999, accounts=[accounts["old"].pk, 424242]))
     assert response.context["form"].errors.keys() >= {"profile", "accounts"}
     assert not Designation.objects.exists()
     assert not Notification.objects.exists()
@@ -181,7 +173,7 @@ def test_end_date_beyond_a_year_is_a_form_error(org, login, accounts):
         post_form(
             start=start,
             end=start + datetime.timedelta(days=400),
-            profile=org.alice.pk,
+            profile=org.alice.employee_number,
             accounts=[accounts["facebook"].pk],
         ),
     )
@@ -195,7 +187,7 @@ def test_script_in_justification_is_shown_as_text(org, login, accounts):
     client.post(
         url("designation_create"),
         post_form(
-            profile=org.alice.pk,
+            profile=org.alice.employee_number,
             accounts=[accounts["facebook"].pk],
             justification="<script>alert(1)</script>",
         ),
@@ -272,9 +264,7 @@ def test_renewal_page_for_the_direction(org, login, accounts):
     renewal = Designation.objects.get(renewal_of=active)
     assert response["Location"] == renewal.get_absolute_url()
     # The renew button is gone once a renewal is under way.
-    assert (
-        url("designation_renew", active.pk) not in client.get(url("designation", active.pk)).content.decode()
-    )
+    assert url("designation_renew", active.pk) not in client.get(url("designation", active.pk)).content.decode()
 
 
 # --- Lists and query counts ---------------------------------------------------------------------------
@@ -356,9 +346,7 @@ def export_rows(org, accounts):
         direction=org.care, user=UserFactory(last_name='=HYPERLINK("http://x")', first_name="Éloïse")
     )
     return [
-        DesignationFactory(
-            profile=org.alice, designated_by=org.user("carol"), accounts=[accounts["facebook"]]
-        ),
+        DesignationFactory(profile=org.alice, designated_by=org.user("carol"), accounts=[accounts["facebook"]]),
         DesignationFactory(
             profile=tricky,
             designated_by=org.user("carol"),
@@ -372,7 +360,7 @@ def test_csv_export_opens_and_matches(org, login, export_rows):
     response = login(org.user("diane")).get(url("export", "csv"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Référence", "Statut", "Nom"]
     by_ref = {row[0]: row for row in rows[1:]}
     assert set(by_ref) == {d.reference for d in export_rows}
@@ -502,9 +490,7 @@ def test_detail_page_query_count_does_not_grow_with_history(org, login, accounts
     from portal.roster import services
 
     for _ in range(3):
-        designation.events.create(
-            action="acknowledgement_reminder", actor=org.user("diane"), to_status="pending"
-        )
+        designation.events.create(action="acknowledgement_reminder", actor=org.user("diane"), to_status="pending")
     services.designation_refuse(designation=designation, actor=org.user("diane"), comment="Non")
     many = _count(login(org.user("diane")), url("designation", designation.pk))
     assert many <= few

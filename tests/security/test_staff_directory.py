@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.selectors import staff as staff_selectors
 from portal.models import StaffProfile
+from portal.people import search as staff_selectors
 from tests.factories import StaffProfileFactory, UserFactory
 
 from .cache import fresh_cache_namespace  # noqa: F401 - fixture

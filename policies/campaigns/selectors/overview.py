@@ -54,12 +54,20 @@ def audience_profiles(campaign: Campaign) -> QuerySet[StaffProfile]:
         confirmed = Acknowledgement.objects.filter(version_id=campaign.previous_version_id, user_id=OuterRef("user_id"))
         return profiles.filter(Exists(confirmed))
     if campaign.audience == Campaign.Audience.TARGETED:
-        direction_ids = list(campaign.directions.values_list("pk", flat=True))
-        if direction_ids:
-            profiles = profiles.filter(direction_id__in=direction_ids)
+        # In the same query: no direction chosen means every direction.
+        chosen = Campaign.directions.through.objects.filter(campaign_id=campaign.pk)
+        profiles = profiles.filter(~Exists(chosen) | Q(direction_id__in=chosen.values("direction_id")))
         if campaign.categories:
             profiles = profiles.filter(category__in=campaign.categories)
     return profiles
+
+
+def draft_audience_size(campaign: Campaign) -> int | None:
+    """How many people a draft's launch would ask today: the launch's own selector, one query; None once
+    launched (the figures then count the requests written)."""
+    if campaign.status != Campaign.Status.DRAFT:
+        return None
+    return audience_profiles(campaign).count()
 
 
 def audience_covers(campaign: Campaign, direction_ids: set[int], profile: dict) -> bool:
@@ -132,4 +140,3 @@ def running_campaigns(user: AbstractBaseUser, limit: int) -> list[Campaign] | No
     if not can_manage_campaigns(user):
         return None
     return list(Campaign.objects.filter(status__in=OPEN_STATUSES).order_by("due_on", "pk")[:limit])
-

@@ -3,11 +3,16 @@
 - `lifecycle`: create, launch (and the launch task), close: the campaign's states;
 - `enrolment`: the requests, new staff, a person's acknowledgement;
 - `reminders`: reminders on rhythm, managers' overdue notices, a manager reminding their team;
-- `drafts`: the campaign prepared when a new version comes into force, HR's changes to a draft.
+- `drafts`: the campaign prepared when a new version comes into force, HR's changes to a draft, deleting one.
 """
 
 from ..selectors import audience_profiles
-from .drafts import campaign_prepare_for_new_version, campaign_update_draft, new_version_days
+from .drafts import (
+    campaign_delete_draft,
+    campaign_prepare_for_new_version,
+    campaign_update_draft,
+    new_version_days,
+)
 from .enrolment import (
     INSERT_BATCH,
     _write_requests,
@@ -38,6 +43,7 @@ __all__ = [
     "audience_profiles",
     "campaign_close",
     "campaign_create",
+    "campaign_delete_draft",
     "campaign_launch",
     "campaign_prepare_for_new_version",
     "campaign_update_draft",

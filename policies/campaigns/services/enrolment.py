@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from policies.models import Acknowledgement, PolicyVersion
@@ -93,14 +93,15 @@ def _write_requests(campaign: Campaign, people: Sequence[tuple[int, int]], due_o
 
 def _continuous_campaign(version: PolicyVersion, today: date) -> Campaign:
     campaign = (
-        Campaign.objects.filter(version=version, is_continuous=True)
-        .exclude(status=Campaign.Status.CLOSED)
-        .first()
+        Campaign.objects.filter(version=version, is_continuous=True).exclude(status=Campaign.Status.CLOSED).first()
     )
     if campaign is None:
+        # Stored in the institution's language, like every campaign title HR writes.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Accueil des nouveaux intervenants – %(version)s") % {"version": version}
         campaign = Campaign.objects.create(
             version=version,
-            title=_("Accueil des nouveaux intervenants – %(version)s") % {"version": version},
+            title=title,
             audience=Campaign.Audience.INSTITUTION,
             due_on=today + timedelta(days=new_staff_days()),
             is_continuous=True,
@@ -136,9 +137,7 @@ def enrol_new_staff(profile_ids: list[int]) -> None:
     )
     if not people:
         return
-    versions = list(
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_FORCE, requires_acknowledgement=True)
-    )
+    versions = list(PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_FORCE, requires_acknowledgement=True))
     open_campaigns = list(
         Campaign.objects.filter(version__in=versions, status__in=OPEN_STATUSES).prefetch_related("directions")
     )
@@ -159,9 +158,7 @@ def enrol_new_staff(profile_ids: list[int]) -> None:
                         fallback.append(_continuous_campaign(version, today))
                     matching = fallback
                 for campaign in matching:
-                    by_campaign.setdefault(campaign.pk, (campaign, []))[1].append(
-                        (person["pk"], person["user_id"])
-                    )
+                    by_campaign.setdefault(campaign.pk, (campaign, []))[1].append((person["pk"], person["user_id"]))
             for campaign, pairs in by_campaign.values():
                 due = max(campaign.due_on, at_least)
                 for start in range(0, len(pairs), INSERT_BATCH):

@@ -38,9 +38,7 @@ LAUNCH_LOCK = "campaign-launch"
 def require_campaign_manager(user: AbstractBaseUser) -> None:
     """§7.5, through `can_manage_campaigns` (the rule the pages use to show the buttons)."""
     if not can_manage_campaigns(user):
-        raise PermissionDenied(
-            _("Seules les ressources humaines gèrent les campagnes de prise de connaissance.")
-        )
+        raise PermissionDenied(_("Seules les ressources humaines gèrent les campagnes de prise de connaissance."))
 
 
 def _check_version(version: PolicyVersion) -> None:
@@ -48,6 +46,20 @@ def _check_version(version: PolicyVersion) -> None:
         raise ValidationError({"version": _("La version doit être en vigueur.")})
     if not version.requires_acknowledgement:
         raise ValidationError({"version": _("Cette version n'exige pas de prise de connaissance.")})
+
+
+def audience_errors(audience: str, directions: Sequence[Direction], categories: Sequence[str]) -> dict[str, str]:
+    """§7.5: HR chooses everyone, or directions and/or staff categories (at least one); the same check
+    when a campaign is created and when its draft is changed."""
+    errors: dict[str, str] = {}
+    if audience not in (Campaign.Audience.INSTITUTION, Campaign.Audience.TARGETED):
+        errors["audience"] = _("Public inconnu.")
+    elif audience == Campaign.Audience.TARGETED and not (directions or categories):
+        errors["audience"] = _("Choisissez au moins une direction ou une catégorie d'intervenants.")
+    unknown = [c for c in categories if c not in StaffProfile.Category.values]
+    if unknown:
+        errors["categories"] = _("Catégorie inconnue : %(codes)s.") % {"codes": ", ".join(unknown)}
+    return errors
 
 
 def campaign_create(
@@ -66,14 +78,7 @@ def campaign_create(
     _check_version(version)
     directions = list(directions)
     categories = list(dict.fromkeys(categories))
-    errors: dict[str, str] = {}
-    if audience not in (Campaign.Audience.INSTITUTION, Campaign.Audience.TARGETED):
-        errors["audience"] = _("Public inconnu.")
-    elif audience == Campaign.Audience.TARGETED and not (directions or categories):
-        errors["audience"] = _("Choisissez au moins une direction ou une catégorie d'intervenants.")
-    unknown = [c for c in categories if c not in StaffProfile.Category.values]
-    if unknown:
-        errors["categories"] = _("Catégorie inconnue : %(codes)s.") % {"codes": ", ".join(unknown)}
+    errors = audience_errors(audience, directions, categories)
     if due_on <= timezone.localdate():
         errors["due_on"] = _("L'échéance doit être postérieure à aujourd'hui.")
     if not 1 <= int(reminder_every_days) <= 90:
@@ -236,4 +241,3 @@ def campaign_close(*, campaign: Campaign, actor: AbstractBaseUser) -> Campaign:
             event={"action": Action.CLOSED},
         )
     return campaign
-
