@@ -32,9 +32,11 @@ class IncidentsConfig(AppConfig):
         register("incidents.declaration_to_direction", _("Votre déclaration a été transmise à la direction"))
         register("incidents.declaration_to_dcai", _("Votre déclaration a été transmise à la DCAI"))
         register("incidents.declaration_closed", _("Votre déclaration est fermée"))
+        register("incidents.declaration_reopened", _("Votre déclaration est rouverte par la DCAI"))
         register("incidents.deadline_passed", _("Délai de traitement dépassé"))
         register("incidents.closed_by_manager", _("Incident fermé par un gestionnaire"))
         register("incidents.closed", _("Incident fermé"))
+        register("incidents.reopened", _("Incident rouvert par la DCAI"))
         register(
             "incidents.register_notice_due",
             _("Registre : avis à transmettre (risque de préjudice sérieux)"),

@@ -44,7 +44,7 @@ from portal.dates import add_years
 from portal.storage import private_storage
 from portal.workflow import record_event
 
-from .evidence import delete_private
+from .evidence import delete_private, delete_thumbnail
 from .models import (
     Event,
     Evidence,
@@ -244,8 +244,11 @@ def _purge_incident(pk: int, report: RetentionReport) -> None:
             try:
                 if report.dry_run:
                     files += storage.exists(name)
-                # Erased inside the transaction: if it rolls back, the next run purges the rest.
-                elif delete_private(name):
+                    continue
+                # Erased inside the transaction: if it rolls back, the next run purges the rest. The
+                # thumbnail drawn for the incident page (incidents.evidence.thumbnails) goes with its file.
+                delete_thumbnail(name)
+                if delete_private(name):
                     files += 1
             except ValueError:
                 continue

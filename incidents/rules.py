@@ -15,7 +15,9 @@ Pure functions of the person's roles and the incident, except `handlers_for`, wh
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -39,6 +41,7 @@ RECORD_TAKEDOWN = "record_takedown"  # also "the content was seen removed"
 SHARE = "share"  # also withdrawing a share
 VIEW_ACCESS_LOG = "view_access_log"
 REGISTER = "register"  # the confidentiality-incident register entry of the incident
+REOPEN = "reopen"  # DCAI takes a closed incident back, with a reason
 # Not a button: the move of an answer when the handler had taken the incident in charge before asking.
 ANSWER_WHILE_IN_CHARGE = "answer_information_in_charge"
 
@@ -70,7 +73,8 @@ INCIDENT_WORKFLOW = Workflow(
             **_HANDLING,
             **_DCAI_ANYTIME,
         },
-        Status.CLOSED: dict(_DCAI_ANYTIME),
+        # A reopened incident is DCAI's, taken in charge by the officer who reopened it (incidents.services.reopen).
+        Status.CLOSED: {**_DCAI_ANYTIME, REOPEN: Status.IN_PROGRESS},
     },
     labels=dict(Status.choices),
 )
@@ -88,8 +92,8 @@ LEVEL_HANDLER_ACTIONS: dict[str, frozenset[str]] = {
 }
 # §7.3: DCAI follows every incident from the first minute (urgent ones before they reach it), looks
 # after the e-reputation (takedowns), shares one incident with a named person, reads the access log and
-# keeps the confidentiality-incident register.
-DCAI_ACTIONS = frozenset({ADD_NOTE, RECORD_TAKEDOWN, SHARE, VIEW_ACCESS_LOG, REGISTER})
+# keeps the confidentiality-incident register; it alone reopens a closed incident (the last level, §7.3).
+DCAI_ACTIONS = frozenset({ADD_NOTE, RECORD_TAKEDOWN, SHARE, VIEW_ACCESS_LOG, REGISTER, REOPEN})
 # §7.7: the declarer answers the questions asked about their declaration.
 DECLARER_ACTIONS = frozenset({ANSWER_INFORMATION})
 
@@ -179,19 +183,23 @@ def is_current_handler(roles: Roles, incident: Incident) -> bool:
     return getattr(incident, LEVEL_ASSIGNEE[incident.level]) in handled
 
 
-def current_level_scope(roles: Roles) -> Q | None:
-    """The incidents waiting at the level where this person handles them (their queue), or None.
+def current_level_scopes(roles: Roles) -> list[Q]:
+    """The queue level by level: one condition per level this person handles at (none: no queue).
 
     The person concerned is left out by the caller's `never_concerned`.
     """
-    scope: Q | None = None
+    scopes = []
     for level, field in LEVEL_ASSIGNEE.items():
         handled = assignees_handled(roles, level)
-        if handled is False:
-            continue
-        part = Q(level=level) if handled is True else Q(level=level, **{f"{field}__in": handled})
-        scope = part if scope is None else scope | part
-    return scope
+        if handled is not False:
+            scopes.append(Q(level=level) if handled is True else Q(level=level, **{f"{field}__in": handled}))
+    return scopes
+
+
+def current_level_scope(roles: Roles) -> Q | None:
+    """The incidents waiting at the level where this person handles them (their queue), or None."""
+    scopes = current_level_scopes(roles)
+    return reduce(operator.or_, scopes) if scopes else None
 
 
 def handlers_for(incident: Incident, level: str | None = None) -> QuerySet:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/confirmation/", views.confirmation, name="confirmation"),
     path("<int:pk>/journal/", views.access_log, name="access_log"),
     path("<int:pk>/preuves/<int:evidence_pk>/", views.evidence_download, name="evidence"),
+    path("<int:pk>/preuves/<int:evidence_pk>/vignette/", views.evidence_thumbnail, name="evidence_thumbnail"),
     path("<int:pk>/prendre-en-charge/", views.take_in_charge, name="take_in_charge"),
     path("<int:pk>/demander-information/", views.request_information, name="request_information"),
     path("<int:pk>/repondre/", views.answer_information, name="answer_information"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/mesure/", views.record_measure, name="record_measure"),
     path("<int:pk>/transmettre/", views.escalate, name="escalate"),
     path("<int:pk>/fermer/", views.close, name="close"),
+    path("<int:pk>/rouvrir/", views.reopen, name="reopen"),
     path("<int:pk>/retrait/", views.record_takedown, name="record_takedown"),
     path(
         "<int:pk>/retrait/<int:takedown_pk>/constate/", views.record_takedown_removed, name="takedown_removed"

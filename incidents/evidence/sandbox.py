@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "image" or "pdf"
+    kind: str  # "image", "pdf", or "thumbnail" (a small JPEG of a stored copy)
     format: str  # PNG, JPEG, WEBP, GIF or PDF
     raw: bytes
 

@@ -13,6 +13,8 @@ What comes out is rebuilt from pixels, never copied from the input:
 - PDFs are rasterised page by page by PDFium (no JavaScript engine, forms never initialised) and written
   as a new PDF holding one picture per page: no script, action, link, attachment, form, font or metadata
   of the original can survive, whatever trick hid it (see the README, "Security").
+- Thumbnails ("thumbnail" items: a stored copy and its format) are drawn here too, under the same limits:
+  the first frame or first page, at most THUMBNAIL_MAX_SIDE pixels a side, as a JPEG.
 
 Protocol (stdin → stdout, big-endian lengths):
   in:  u32 header length, JSON header {"limits": {...}, "files": [{"kind", "format", "size"}]}, then the
@@ -36,6 +38,8 @@ HEADER_MAX = 64 * 1024
 PDF_DPI = 120  # 10-point text stays readable; a Letter page is 1.35 megapixels
 PDF_PAGE_MAX_PIXELS = 4_000_000  # a poster-sized page is scaled down to this
 PDF_JPEG_QUALITY = 80
+THUMBNAIL_MAX_SIDE = 240  # the incident page shows it at 96 CSS pixels: sharp on a 2x screen too
+THUMBNAIL_JPEG_QUALITY = 80
 
 
 class Refused(Exception):
@@ -242,7 +246,38 @@ def rasterise_pdf(raw: bytes, max_pages: int, max_pixels: int, probe=None) -> by
         append_images=pictures[1:],
         resolution=PDF_DPI,
         quality=PDF_JPEG_QUALITY,
+        # No dates: the same pages make the same file, so the same PDF given twice is recognised (SHA-256).
+        creationDate=None,
+        modDate=None,
     )
+    return out.getvalue()
+
+
+def thumbnail(fmt: str, handle) -> bytes:
+    """A small JPEG of a stored file (already rebuilt by this process): an image's first frame, or a
+    PDF's first page, at most THUMBNAIL_MAX_SIDE pixels a side, transparency on white."""
+    from PIL import Image
+
+    if fmt == "PDF":
+        document = handle
+        page = document[0]
+        width, height = page.get_size()
+        scale = THUMBNAIL_MAX_SIDE / max(float(width), float(height), 1.0)
+        bitmap = page.render(scale=scale, may_draw_forms=False, fill_color=(255, 255, 255, 255), rev_byteorder=True)
+        picture = bitmap.to_pil().convert("RGB")
+        page.close()
+        document.close()
+    else:
+        image = handle
+        if fmt == "JPEG":
+            image.draft("RGB", (THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))  # decodes at a fraction of the size
+        image.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
+        rgba = image.convert("RGBA")
+        picture = Image.new("RGB", rgba.size, (255, 255, 255))
+        picture.paste(rgba, mask=rgba.getchannel("A"))
+    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=THUMBNAIL_JPEG_QUALITY)
     return out.getvalue()
 
 
@@ -251,6 +286,16 @@ def rasterise_pdf(raw: bytes, max_pages: int, max_pixels: int, probe=None) -> by
 
 def probe(item: dict, raw: bytes, limits: dict):
     """Open one file and count what decoding it would cost, without decoding: (handle, pixels)."""
+    if item["kind"] == "thumbnail" and item["format"] == "PDF":
+        document = open_pdf(raw)
+        if len(document) < 1:
+            document.close()
+            raise Refused("no_page")
+        return document, THUMBNAIL_MAX_SIDE * THUMBNAIL_MAX_SIDE  # only the first page, drawn small
+    if item["kind"] == "thumbnail":
+        image = open_image(raw, item["format"])
+        _frames, pixels = image_cost(image, item["format"], raw, limits["max_pixels"])
+        return image, pixels
     if item["kind"] == "pdf":
         document = open_pdf(raw)
         try:
@@ -266,6 +311,8 @@ def probe(item: dict, raw: bytes, limits: dict):
 
 
 def clean(item: dict, raw: bytes, limits: dict, handle) -> bytes:
+    if item["kind"] == "thumbnail":
+        return thumbnail(item["format"], handle)
     if item["kind"] == "pdf":
         return rasterise_pdf(raw, limits["pdf_max_pages"], limits["max_total_pixels"], probe=handle)
     return clean_image(raw, item["format"], limits["max_pixels"], probe=handle)

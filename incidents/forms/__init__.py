@@ -1,7 +1,8 @@
 """Forms parse and check input; the services decide. Files are checked here by content.
 
 `declaration`: the declaration (§7.7); `actions`: the actions of the incident page; `queues`: the queues'
-filters and sort; `register`: the confidentiality-incident register (§7.3); `fields`: shared widgets and fields.
+filters and sort; `register`: the confidentiality-incident register (§7.3); `reopen`: DCAI reopens a closed incident;
+`fields`: shared widgets and fields.
 """
 
 from .actions import (
@@ -26,6 +27,7 @@ from .declaration import (
 )
 from .fields import DateInput, EvidenceField, LocalDateTimeInput, MultipleFileInput, evidence_help_text
 from .queues import QueueFilterForm
+from .reopen import ReopenForm
 
 __all__ = [
     "MAX_LINKS",
@@ -43,6 +45,7 @@ __all__ = [
     "MultipleFileInput",
     "NoteForm",
     "QueueFilterForm",
+    "ReopenForm",
     "RequestInformationForm",
     "ShareForm",
     "TakedownForm",

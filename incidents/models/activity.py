@@ -52,6 +52,7 @@ class Event(EventBase):
         ESCALATED_OVERDUE = "escalated_overdue", _("Transmis automatiquement (délai dépassé)")
         OVERDUE = "overdue", _("Délai dépassé")
         CLOSED = "closed", _("Fermé")
+        REOPENED = "reopened", _("Réouvert")
         TAKEDOWN_REQUESTED = "takedown_requested", _("Retrait demandé")
         TAKEDOWN_REMOVED = "takedown_removed", _("Contenu constaté retiré")
         SHARED = "shared", _("Partagé avec une personne désignée")
@@ -70,6 +71,9 @@ class Event(EventBase):
     to_level = models.CharField(_("niveau après"), max_length=10, choices=Incident.Level.choices, blank=True)
     reason = models.CharField(_("motif d'acheminement"), max_length=30, choices=Reason.choices, blank=True)
     visible_to_declarer = models.BooleanField(_("visible par le déclarant"), default=False)
+    # A closure's outcome, kept on its event: a reopening clears the incident's closing fields, the
+    # history keeps each closure (the "reopened" event carries the outcome it undid).
+    outcome = models.CharField(_("issue"), max_length=10, choices=Incident.Outcome.choices, blank=True)
 
     class Meta(EventBase.Meta):
         verbose_name = _("événement")

@@ -16,6 +16,7 @@ from .handling import (
 )
 from .overdue import incidents_escalate_overdue
 from .register import register_entry_create, register_entry_update
+from .reopen import incident_reopen
 from .reports import board_report_generate
 from .sharing import incident_share, incident_unshare
 from .unnamed import incident_add_evidence_unnamed, incident_answer_unnamed
@@ -34,6 +35,7 @@ __all__ = [
     "incident_record_measure",
     "incident_record_takedown",
     "incident_record_takedown_removed",
+    "incident_reopen",
     "incident_request_information",
     "incident_share",
     "incident_take_in_charge",

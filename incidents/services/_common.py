@@ -52,9 +52,11 @@ def change(
     reason: str = "",
     visible_to_declarer: bool = False,
     update_fields: Iterable[str] | None = None,
+    outcome: str = "",
 ) -> Event:
     """Move a locked incident by `action` (the status map decides the new status), save it and write
-    the event row. `from_level` is the level before, when the caller already moved the incident."""
+    the event row. `from_level` is the level before, when the caller already moved the incident;
+    `outcome`: the closure's outcome (a closure, or the one a reopening undid)."""
     return transition(
         incident,
         workflow=INCIDENT_WORKFLOW,
@@ -68,6 +70,7 @@ def change(
             "to_level": incident.level,
             "reason": reason,
             "visible_to_declarer": visible_to_declarer,
+            "outcome": outcome,
         },
     )
 
@@ -137,6 +140,7 @@ DECLARER_STAGE_KINDS = {
     Level.DIRECTION: "incidents.declaration_to_direction",
     Level.DCAI: "incidents.declaration_to_dcai",
     Level.CLOSED: "incidents.declaration_closed",
+    "reopened": "incidents.declaration_reopened",
 }
 
 

@@ -27,9 +27,39 @@ def allocate_reference(year: int) -> str:
     return f"INC-{year}-{counter.last:05d}"
 
 
+def refuse_duplicate_evidence(incident: Incident, files: list[CleanFile]) -> None:
+    """The same file (same SHA-256 of the kept copy) twice on one incident is refused, each named.
+
+    Refused rather than kept once: the person most likely meant to attach another file, and can still
+    choose it now (the form keeps what they typed). Compared only with this incident's files, which the
+    person sees: whether the file is kept on another incident is never looked up, so never revealed.
+    """
+    messages: list[str] = []
+    first_of: dict[str, str] = {}
+    for clean in files:
+        if clean.sha256 in first_of:
+            messages.append(
+                _("« %(name)s » est le même fichier que « %(first)s » : joignez-le une seule fois.")
+                % {"name": clean.original_name, "first": first_of[clean.sha256]}
+            )
+        else:
+            first_of[clean.sha256] = clean.original_name
+    if incident.pk is not None:
+        attached = set(Evidence.objects.filter(incident=incident, sha256__in=first_of).values_list("sha256", flat=True))
+        messages.extend(
+            _("« %(name)s » est déjà jointe à ce dossier : retirez-la de votre sélection.") % {"name": name}
+            for sha256, name in first_of.items()
+            if sha256 in attached
+        )
+    if messages:
+        raise IncidentActionError({"evidence": messages})
+
+
 def attach_evidence(
     incident: Incident, files: list[CleanFile], *, actor: AbstractBaseUser | None, written: list[str]
 ) -> list[Evidence]:
+    """Store the files and their rows; the same file twice on the incident is refused first, nothing written."""
+    refuse_duplicate_evidence(incident, files)
     rows = []
     for clean in files:
         stored = write_private(clean)

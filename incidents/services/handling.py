@@ -222,7 +222,8 @@ def incident_escalate(*, incident: Incident, actor: AbstractBaseUser, assessment
     return incident
 
 
-def _earlier_handlers(incident: Incident) -> list[AbstractBaseUser]:
+def earlier_handlers(incident: Incident) -> list[AbstractBaseUser]:
+    """The manager and the direction's leads who had the incident below DCAI (told of its closure)."""
     users = []
     if incident.assigned_manager_id:
         users.append(incident.assigned_manager.user)
@@ -283,13 +284,14 @@ def incident_close(
             note=reason,
             visible_to_declarer=True,
             update_fields=None,
+            outcome=outcome,
         )
         context = {"outcome": outcome, "level": closed_at_level}
         notify_declarer(incident, Level.CLOSED, actor=actor, context=context)
         if closed_at_level == Level.MANAGER:
             notify_about(incident, "incidents.closed_by_manager", dcai_officers(), actor=actor, context=context)
         else:
-            notify_about(incident, "incidents.closed", _earlier_handlers(incident), actor=actor, context=context)
+            notify_about(incident, "incidents.closed", earlier_handlers(incident), actor=actor, context=context)
     return incident
 
 

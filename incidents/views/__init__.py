@@ -6,6 +6,7 @@ from .actions import (
     record_measure,
     record_takedown,
     record_takedown_removed,
+    reopen,
     request_information,
     share,
     take_in_charge,
@@ -13,6 +14,7 @@ from .actions import (
 )
 from .declaration import confirmation, declare, mine, staff_search
 from .detail import access_log, detail, evidence_download
+from .evidence import evidence_thumbnail
 from .queues import index, queue
 
 __all__ = [
@@ -25,12 +27,14 @@ __all__ = [
     "detail",
     "escalate",
     "evidence_download",
+    "evidence_thumbnail",
     "mine",
     "index",
     "queue",
     "record_measure",
     "record_takedown",
     "record_takedown_removed",
+    "reopen",
     "request_information",
     "staff_search",
     "share",

@@ -32,6 +32,7 @@ from ..forms import (
     EscalateForm,
     MeasureForm,
     NoteForm,
+    ReopenForm,
     RequestInformationForm,
     ShareForm,
     TakedownForm,
@@ -260,6 +261,20 @@ def close(request, incident):
 
 
 @incident_action
+def reopen(request, incident):
+    # A refusal (not closed any more, purged) is said over the page: the form holds the reason only.
+    return _submit(
+        request,
+        incident,
+        rules.REOPEN,
+        ReopenForm(request.POST),
+        lambda data: services.incident_reopen(incident=incident, actor=request.user, reason=data["reason"]),
+        _("L'incident est rouvert : il revient à la DCAI, pris en charge par vous."),
+        refusal_on_form=False,
+    )
+
+
+@incident_action
 def record_takedown(request, incident):
     return _submit(
         request,
@@ -288,7 +303,7 @@ def record_takedown_removed(request, incident, takedown_pk: int):
 
 @incident_action
 def share(request, incident):
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, user=request.user)
 
     def shared_with(_value) -> str:
         # Says with whom, so a wrong person (a namesake, a mistyped number) is seen at once.

@@ -194,6 +194,7 @@ def test_nothing_happens_on_a_closed_incident(org):
         "share",
         "view_access_log",
         "register",
+        "reopen",
     }
     with pytest.raises(PermissionDenied):
         services.incident_add_note(incident=incident, actor=org.user("diane"), body="x")
