@@ -4,9 +4,10 @@ and watches every urgent one (§6.1).
 Searches start from `incidents_visible_to`, so the person named as concerned never finds the incident,
 whatever their role (docs/rules.md). Words are looked up in the description and the internal notes with
 PostgreSQL full-text search (French stemming, accents ignored where the `unaccent` extension exists: the
-"portal_fr" configuration of migration incidents 0004, with GIN indexes); other databases fall back to a
-plain "contains every word". A whole reference (INC-2025-00012, 2025-12) finds that incident; a bare
-number finds the references that end with it.
+"portal_fr" configuration of migration incidents 0004), in the document PostgreSQL keeps for each incident
+(migration incidents 0007: description and notes, one GIN index); other databases fall back to a plain
+"contains every word". A whole reference (INC-2025-00012, 2025-12) finds that incident; a bare number finds
+the references that end with it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Expression, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from portal.models import StaffProfile
@@ -34,6 +34,7 @@ SEARCH_CONFIG = "portal_fr"
 MAX_WORDS = 8
 REFERENCE = re.compile(r"^(?:INC-?)?(\d{4})-(\d{1,6})$", re.IGNORECASE)
 NUMBER = re.compile(r"^\d{1,6}$")
+FIRST_YEAR = 2000  # no incident is older (incidents.statistics.period.EARLIEST_YEAR)
 
 # The status filter's "every incident not yet closed", beside the statuses themselves.
 NOT_CLOSED = "en-cours"
@@ -85,11 +86,20 @@ class Criteria:
     sort: str = DEFAULT_SORT
 
 
-class _Document(Func):
-    """The indexed text of a column: the same expression as the GIN indexes of migration incidents 0004."""
+class _DocumentMatches(Expression):
+    """The incident's stored document (description and notes, migration incidents 0007) holds the words of
+    a web-style query ("a b", "-c", quotes). The column is PostgreSQL's alone, so no model field names it."""
 
-    template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, COALESCE(%(expressions)s, ''))"
-    output_field = SearchVectorField()
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.search_document @@ websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)", [self.text]
 
 
 def full_text_available() -> bool:
@@ -103,12 +113,8 @@ def _words(text: str) -> list[str]:
 def _word_condition(text: str) -> Q:
     """Incidents whose description or one of whose internal notes holds the words."""
     if full_text_available():
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        in_description = Incident.objects.annotate(document=_Document("description")).filter(document=query)
-        in_notes = InternalNote.objects.annotate(document=_Document("body")).filter(document=query)
-        # One set of ids (UNION) rather than two IN joined by OR: the OR makes PostgreSQL test every incident
-        # against both lists (a scan of the whole table), the union is read from the two GIN indexes.
-        return Q(pk__in=in_description.order_by().values("pk").union(in_notes.order_by().values("incident_id")))
+        # One column of the incident's own row: the filters and the sort read the same rows, no join.
+        return Q(_DocumentMatches(text))
     condition = Q()
     for word in _words(text):
         in_notes = InternalNote.objects.filter(body__icontains=word).values("incident_id")
@@ -126,7 +132,10 @@ def text_condition(text: str) -> Q:
         year, number = reference.groups()
         return Q(reference=f"INC-{year}-{int(number):05d}")
     if NUMBER.match(text):
-        return Q(reference__endswith=f"-{int(text):05d}") | _word_condition(text)
+        # The number of every year since the portal's first (INC-<year>-<number>, incidents.services.declare):
+        # read from the references' unique index, where "ends with" would read every reference.
+        years = range(FIRST_YEAR, timezone.localdate().year + 1)
+        return Q(reference__in=[f"INC-{year}-{int(text):05d}" for year in years]) | _word_condition(text)
     return _word_condition(text)
 
 
@@ -177,8 +186,7 @@ def ordering(sort: str) -> tuple[OrderBy, ...]:
     if not sort.startswith("-"):
         return columns
     return tuple(
-        OrderBy(column.expression, descending=not column.descending, nulls_last=column.nulls_last)
-        for column in columns
+        OrderBy(column.expression, descending=not column.descending, nulls_last=column.nulls_last) for column in columns
     )
 
 

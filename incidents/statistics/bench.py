@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -28,13 +29,41 @@ from ..bench import REPEAT, _client_for
 from ..models import Incident, InternalNote, RegisterEntry, Takedown
 from ..services import board_report_generate
 from . import period as periods
+from .display import present
+from .figures import incident_figures
 
 BATCH = 2000
 WORDS = [
-    "publication", "commentaire", "photo", "vidéo", "capture", "chambre", "usager", "urgence", "bracelet",
-    "uniforme", "stationnement", "cafétéria", "bloc opératoire", "pédiatrie", "infirmière", "médecin",
-    "groupe public", "page officielle", "faux compte", "note interne", "dossier", "horaire", "grève",
-    "attente", "réseau social", "story", "diffusion", "logo", "badge", "ascenseur",
+    "publication",
+    "commentaire",
+    "photo",
+    "vidéo",
+    "capture",
+    "chambre",
+    "usager",
+    "urgence",
+    "bracelet",
+    "uniforme",
+    "stationnement",
+    "cafétéria",
+    "bloc opératoire",
+    "pédiatrie",
+    "infirmière",
+    "médecin",
+    "groupe public",
+    "page officielle",
+    "faux compte",
+    "note interne",
+    "dossier",
+    "horaire",
+    "grève",
+    "attente",
+    "réseau social",
+    "story",
+    "diffusion",
+    "logo",
+    "badge",
+    "ascenseur",
 ]
 TEMPLATES = [
     "Une {a} montre {b} dans un {c}.",
@@ -120,12 +149,24 @@ def _enrich(rng: random.Random, out: TextIO) -> int:
         with transaction.atomic():
             return _enrich_in_postgresql()
     fields = [
-        "reached_manager_at", "reached_direction_at", "reached_dcai_at", "taken_manager_at",
-        "taken_direction_at", "taken_dcai_at", "auto_escalations", "missed_deadline", "description",
+        "reached_manager_at",
+        "reached_direction_at",
+        "reached_dcai_at",
+        "taken_manager_at",
+        "taken_direction_at",
+        "taken_dcai_at",
+        "auto_escalations",
+        "missed_deadline",
+        "description",
     ]
     columns = ["pk", "created_at", "level", "closed_at_level", "assigned_manager_id", "assigned_direction_id"]
-    rows = list(Incident.objects.filter(reached_manager_at__isnull=True, reached_direction_at__isnull=True,
-                                        reached_dcai_at__isnull=True).values(*columns).order_by("pk"))
+    rows = list(
+        Incident.objects.filter(
+            reached_manager_at__isnull=True, reached_direction_at__isnull=True, reached_dcai_at__isnull=True
+        )
+        .values(*columns)
+        .order_by("pk")
+    )
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         updated = []
@@ -162,19 +203,39 @@ def _activity(rng: random.Random, dcai_user) -> tuple[int, int, int]:
         if removed and removed > timezone.now():
             removed = None
         if asked < timezone.now():
-            takedowns.append(Takedown(incident_id=pk, requested_to="platform", requested_at=asked,
-                                      removed_seen_at=removed, recorded_by=dcai_user))
+            takedowns.append(
+                Takedown(
+                    incident_id=pk,
+                    requested_to="platform",
+                    requested_at=asked,
+                    removed_seen_at=removed,
+                    recorded_by=dcai_user,
+                )
+            )
         if category == Incident.Category.PATIENT_INFO and rng.random() < 0.3:
             learned = timezone.localdate(reached_dcai)
-            entries.append(RegisterEntry(
-                incident_id=pk, regime="health", information_description="Nom d'un usager.",
-                circumstances="Banc d'essai.", incident_start=learned - timedelta(days=1), learned_start=learned,
-                persons_count=1, risk_sensitivity="-", risk_malicious_uses="-", risk_consequences="-",
-                risk_likelihood="-", serious_injury_risk=False, risk_conclusion_reason="-", measures="-",
-                keep_until=learned.replace(year=learned.year + 6) if (learned.month, learned.day) != (2, 29)
-                else date(learned.year + 6, 2, 28),
-                created_by=dcai_user,
-            ))
+            entries.append(
+                RegisterEntry(
+                    incident_id=pk,
+                    regime="health",
+                    information_description="Nom d'un usager.",
+                    circumstances="Banc d'essai.",
+                    incident_start=learned - timedelta(days=1),
+                    learned_start=learned,
+                    persons_count=1,
+                    risk_sensitivity="-",
+                    risk_malicious_uses="-",
+                    risk_consequences="-",
+                    risk_likelihood="-",
+                    serious_injury_risk=False,
+                    risk_conclusion_reason="-",
+                    measures="-",
+                    keep_until=learned.replace(year=learned.year + 6)
+                    if (learned.month, learned.day) != (2, 29)
+                    else date(learned.year + 6, 2, 28),
+                    created_by=dcai_user,
+                )
+            )
     Takedown.objects.bulk_create(takedowns, batch_size=BATCH)
     RegisterEntry.objects.bulk_create(entries, batch_size=BATCH, ignore_conflicts=True)
     return len(notes), len(takedowns), len(entries)
@@ -218,6 +279,18 @@ def _row(who: str, url: str, measured: tuple) -> tuple[str, str]:
     return f"{who} {url}", f"{median * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms), {queries} requêtes, HTTP {status}"
 
 
+def _charts_row(period: periods.Period) -> tuple[str, str]:
+    """The statistics' own presentation: labels, bars and the SVG charts with their tables (figures counted
+    beforehand, so the time is the server's drawing alone)."""
+    figures = incident_figures(period)
+    timings = []
+    for _i in range(REPEAT):
+        t0 = time.perf_counter()
+        render_to_string("incidents/statistics/_incidents.html", {"stats": present(figures)})
+        timings.append(time.perf_counter() - t0)
+    return ("statistiques : graphiques SVG et tableaux (rendu seul)", f"{stats.median(timings) * 1000:.1f} ms")
+
+
 def oversight(out: TextIO) -> list[tuple[str, str]]:
     rng = random.Random(7210)
     rows: list[tuple[str, str]] = []
@@ -231,10 +304,12 @@ def oversight(out: TextIO) -> list[tuple[str, str]]:
         with connection.cursor() as cursor:
             for model in (Incident, InternalNote, Takedown, RegisterEntry):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
-    rows.append((
-        f"préparation : {enriched} incidents, {notes} notes, {takedowns} retraits, {entries} inscriptions",
-        f"{time.perf_counter() - started:.1f} s",
-    ))
+    rows.append(
+        (
+            f"préparation : {enriched} incidents, {notes} notes, {takedowns} retraits, {entries} inscriptions",
+            f"{time.perf_counter() - started:.1f} s",
+        )
+    )
     sample = Incident.objects.filter(urgent=True).exclude(level=Incident.Level.CLOSED).order_by("pk").first()
     person = StaffProfile.objects.select_related("user").order_by("pk")[100]
     direction = Direction.objects.exclude(pk=dcai_direction.pk).order_by("code").first()
@@ -254,8 +329,11 @@ def oversight(out: TextIO) -> list[tuple[str, str]]:
     statistics_pages = [
         ("DCAI", dcai.user, reverse("incidents:statistics")),
         ("DCAI", dcai.user, reverse("incidents:statistics") + f"?period={last_year}&direction={direction.pk}"),
-        ("direction générale", general.head if general and general.head else dcai.user,
-         reverse("incidents:statistics") + f"?period={last_year}"),
+        (
+            "direction générale",
+            general.head if general and general.head else dcai.user,
+            reverse("incidents:statistics") + f"?period={last_year}",
+        ),
     ]
     pages += statistics_pages
     for who, user, url in pages:
@@ -267,6 +345,7 @@ def oversight(out: TextIO) -> list[tuple[str, str]]:
         for who, user, url in statistics_pages:
             rows.append(_row(f"{who} (comptés à chaque page)", url, _measure(_client_for(user), url)))
             out.write(f"  {rows[-1][0]}: {rows[-1][1]}\n")
+    rows.append(_charts_row(periods.last_12_months(today)))
     from ..selectors import urgent_watch
 
     timings = []
@@ -280,6 +359,10 @@ def oversight(out: TextIO) -> list[tuple[str, str]]:
         t0 = time.perf_counter()
         board_report_generate(actor=dcai.user, period=periods.year(today.year - 1), language="fr")
         timings.append(time.perf_counter() - t0)
-    rows.append((f"rapport au CA, année {today.year - 1} (chiffres + PDF, conservé)",
-                 f"{stats.median(timings):.2f} s (médiane de 3)"))
+    rows.append(
+        (
+            f"rapport au CA, année {today.year - 1} (chiffres + PDF, conservé)",
+            f"{stats.median(timings):.2f} s (médiane de 3)",
+        )
+    )
     return rows

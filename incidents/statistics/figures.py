@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+
+from portal.models import Direction
 
 from ..models import Incident, RegisterEntry, Takedown
 from .period import Period
@@ -70,9 +72,10 @@ class _PercentileCont(Aggregate):
 
 
 class _Seconds(Func):
-    """Seconds from the second timestamp to the first (PostgreSQL)."""
+    """Seconds from the second timestamp to the first (PostgreSQL): date_part gives a double at once, where
+    EXTRACT computes a numeric for every row (a third of the time of the percentiles)."""
 
-    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    template = "date_part('epoch', %(expressions)s)"
     arg_joiner = " - "
     output_field = FloatField()
 
@@ -93,39 +96,56 @@ def _round(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds)
 
 
-def _durations(incidents: QuerySet) -> dict:
-    """Times to take in charge (per level) and to close (per closing level, and all), in seconds."""
-    take = {level: (f"taken_{level}_at", f"reached_{level}_at") for level in LEVELS}
-    close_filter = {level: Q(level=Level.CLOSED, closed_at_level=level) for level in CLOSING_LEVELS}
+def _take_pairs() -> dict[str, tuple[str, str]]:
+    return {level: (f"taken_{level}_at", f"reached_{level}_at") for level in LEVELS}
+
+
+def _close_filters() -> dict[str, Q]:
+    close_filter: dict[str, Q] = {level: Q(level=Level.CLOSED, closed_at_level=level) for level in CLOSING_LEVELS}
     close_filter["all"] = Q(level=Level.CLOSED)
-    if _native_percentiles():
-        aggregates = {}
-        for level, (end, start) in take.items():
-            present = Q(**{f"{end}__isnull": False, f"{start}__isnull": False})
-            aggregates[f"take_{level}_count"] = Count("pk", filter=present)
-            aggregates[f"take_{level}"] = _PercentileCont(_Seconds(F(end), F(start)), FRACTIONS, filter=present)
-        for name, condition in close_filter.items():
-            aggregates[f"close_{name}_count"] = Count("pk", filter=condition)
-            aggregates[f"close_{name}"] = _PercentileCont(
-                _Seconds(F("closed_at"), F("created_at")), FRACTIONS, filter=condition
-            )
-        row = incidents.aggregate(**aggregates)
+    return close_filter
 
-        def pick(prefix: str) -> dict:
-            values = row[prefix] or [None] * len(FRACTIONS)
-            percentiles = {_key(f): _round(v) for f, v in zip(FRACTIONS, values, strict=True)}
-            return {"count": row[f"{prefix}_count"], **percentiles}
 
-        return {
-            "take": {level: pick(f"take_{level}") for level in LEVELS},
-            "close": {name: pick(f"close_{name}") for name in close_filter},
-        }
-    # Other databases (the embedded SQLite default, a small institution): the times, then the percentiles.
+def _duration_aggregates() -> dict:
+    """PostgreSQL: the times' counts and percentiles, as aggregates of the one pass over the incidents."""
+    aggregates = {}
+    for level, (end, start) in _take_pairs().items():
+        present = Q(**{f"{end}__isnull": False, f"{start}__isnull": False})
+        aggregates[f"take_{level}_count"] = Count("pk", filter=present)
+        aggregates[f"take_{level}"] = _PercentileCont(_Seconds(F(end), F(start)), FRACTIONS, filter=present)
+    for name, condition in _close_filters().items():
+        aggregates[f"close_{name}_count"] = Count("pk", filter=condition)
+        aggregates[f"close_{name}"] = _PercentileCont(
+            _Seconds(F("closed_at"), F("created_at")), FRACTIONS, filter=condition
+        )
+    return aggregates
+
+
+def _durations_of(row: dict) -> dict:
+    """Times to take in charge (per level) and to close (per closing level, and all), from the aggregates."""
+
+    def pick(prefix: str) -> dict:
+        values = row[prefix] or [None] * len(FRACTIONS)
+        percentiles = {_key(f): _round(v) for f, v in zip(FRACTIONS, values, strict=True)}
+        return {"count": row[f"{prefix}_count"], **percentiles}
+
+    return {
+        "take": {level: pick(f"take_{level}") for level in LEVELS},
+        "close": {name: pick(f"close_{name}") for name in _close_filters()},
+    }
+
+
+def _durations_read(incidents: QuerySet) -> dict:
+    """Other databases (the embedded SQLite default, a small institution): the times, then the percentiles."""
+    take = _take_pairs()
+    close_filter = _close_filters()
     columns = [name for pair in take.values() for name in pair] + ["created_at", "closed_at", "closed_at_level"]
     takes: dict[str, list[float]] = {level: [] for level in LEVELS}
     closes: dict[str, list[float]] = {name: [] for name in close_filter}
     rows = incidents.filter(
-        Q(level=Level.CLOSED) | Q(taken_manager_at__isnull=False) | Q(taken_direction_at__isnull=False)
+        Q(level=Level.CLOSED)
+        | Q(taken_manager_at__isnull=False)
+        | Q(taken_direction_at__isnull=False)
         | Q(taken_dcai_at__isnull=False)
     ).values_list(*columns)
     for row in rows:
@@ -151,8 +171,8 @@ def _reached(level: str) -> Q:
     return Q(level=level) | Q(level=Level.CLOSED, closed_at_level=level)
 
 
-def _counts(incidents: QuerySet, now: datetime) -> dict:
-    """Every count by a fixed list of values, from one pass over the incidents (filtered counts)."""
+def _count_aggregates(now: datetime) -> dict:
+    """Every count by a fixed list of values, as filtered counts of one pass over the incidents."""
     still_open = ~Q(level=Level.CLOSED)
     overdue = Q(missed_deadline=True) | (still_open & Q(deadline_at__lt=now))
     aggregates = {
@@ -171,31 +191,60 @@ def _counts(incidents: QuerySet, now: datetime) -> dict:
         aggregates[f"level_{code}"] = Count("pk", filter=_reached(code))
     for code in Incident.Outcome.values:
         aggregates[f"outcome_{code}"] = Count("pk", filter=Q(level=Level.CLOSED, outcome=code))
-    return incidents.aggregate(**aggregates)
+    return aggregates
 
 
-def _by_month(incidents: QuerySet, period: Period) -> list[list]:
+# Up to this many months (a custom period of three years), each month is a filtered count of the one pass;
+# a longer period groups its months in a pass of their own.
+MONTHS_IN_ONE_PASS = 36
+
+
+def _month_aggregates(period: Period) -> dict:
+    aggregates = {}
+    months = period.months()
+    for first, after in zip(months, [*months[1:], None], strict=True):
+        within = Q(created_at__gte=_local_start(first))
+        if after is not None:
+            within &= Q(created_at__lt=_local_start(after))
+        aggregates[f"month_{first:%Y-%m}"] = Count("pk", filter=within)
+    return aggregates
+
+
+def _local_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _by_month(incidents: QuerySet, period: Period, counts: dict) -> list[list]:
+    tokens = [f"{month:%Y-%m}" for month in period.months()]
+    if len(tokens) <= MONTHS_IN_ONE_PASS:
+        return [[token, counts[f"month_{token}"]] for token in tokens]
     counted = {
-        timezone.localtime(row["month"]).date().replace(day=1) if isinstance(row["month"], datetime)
-        else row["month"]: row["n"]
-        for row in incidents.annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
+        (
+            timezone.localtime(row["month"]).date().replace(day=1)
+            if isinstance(row["month"], datetime)
+            else row["month"]
+        ).strftime("%Y-%m"): row["n"]
+        for row in incidents.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")).order_by()
     }
-    return [[month.strftime("%Y-%m"), counted.get(month, 0)] for month in period.months()]
+    return [[token, counted.get(token, 0)] for token in tokens]
 
 
-def _by_direction(incidents: QuerySet) -> list[list]:
-    rows = (
-        incidents.values("direction__code", "direction__name_fr", "direction__name_en")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "direction__code")
-    )
-    return [
-        [row["direction__code"] or "", row["direction__name_fr"] or "", row["direction__name_en"] or "", row["n"]]
-        for row in rows
-    ]
+def _direction_aggregates(directions: list[Direction]) -> dict:
+    aggregates = {
+        f"direction_{direction.pk}": Count("pk", filter=Q(direction_id=direction.pk)) for direction in directions
+    }
+    aggregates["direction_none"] = Count("pk", filter=Q(direction__isnull=True))
+    return aggregates
+
+
+def _by_direction(directions: list[Direction], counts: dict) -> list[list]:
+    """Every direction with incidents, most first (then by code); "without a direction" last among equals."""
+    rows = [[d.code, d.name_fr, d.name_en, counts[f"direction_{d.pk}"]] for d in directions]
+    rows = sorted((row for row in rows if row[3]), key=lambda row: (-row[3], row[0]))
+    if counts["direction_none"]:
+        at = next((i for i, row in enumerate(rows) if row[3] < counts["direction_none"]), len(rows))
+        rows.insert(at, ["", "", "", counts["direction_none"]])
+    return rows
 
 
 def _takedowns(period: Period, direction_id: int | None) -> dict:
@@ -249,7 +298,18 @@ def incident_figures(period: Period, *, direction=None, now: datetime | None = N
     direction_id = direction.pk if direction is not None else None
     if direction_id:
         incidents = incidents.filter(direction_id=direction_id)
-    counts = _counts(incidents, now)
+    # One pass over the period's incidents whatever their number: every count, month, direction and time is
+    # an aggregate of it (PostgreSQL's percentiles included).
+    directions = [direction] if direction is not None else list(Direction.objects.order_by("code"))
+    aggregates = _count_aggregates(now) | _direction_aggregates(directions)
+    if len(period.months()) <= MONTHS_IN_ONE_PASS:
+        aggregates |= _month_aggregates(period)
+    if _native_percentiles():
+        aggregates |= _duration_aggregates()
+    counts = incidents.aggregate(**aggregates)
+    times = _durations_of(counts) if _native_percentiles() else _durations_read(incidents)
+    by_month = _by_month(incidents, period, counts)
+    by_direction = _by_direction(directions, counts)
     total = counts["total"]
     closed = total - counts["open"]
     return {
@@ -262,14 +322,14 @@ def incident_figures(period: Period, *, direction=None, now: datetime | None = N
         "urgent": counts["urgent"],
         "open": counts["open"],
         "closed": closed,
-        "by_month": _by_month(incidents, period),
+        "by_month": by_month,
         "by_category": [[code, counts[f"category_{code}"]] for code in Incident.Category.values],
         "by_platform": [[code, counts[f"platform_{code}"]] for code in Incident.Platform.values],
-        "by_direction": _by_direction(incidents),
+        "by_direction": by_direction,
         "by_level": [[code, counts[f"level_{code}"]] for code in LEVELS],
         "by_outcome": [[code, counts[f"outcome_{code}"]] for code in Incident.Outcome.values]
         + [[OPEN, counts["open"]]],
-        "times": _durations(incidents),
+        "times": times,
         "overdue": {
             "count": counts["overdue"],
             "rate": _rate(counts["overdue"], total),
