@@ -25,3 +25,11 @@ def register_notice_reminders() -> int:
     from .services.compliance import register_send_notice_reminders
 
     return register_send_notice_reminders()
+
+
+@shared_task(name="incidents.warm_statistics")
+def warm_statistics() -> bool:
+    """The statistics page's default view counted ahead of DCAI and the general direction (statistics.cache)."""
+    from .statistics.cache import warm
+
+    return warm()

@@ -507,6 +507,9 @@ CAMPAIGN_NEW_VERSION_AUTO_LAUNCH = env.bool("CAMPAIGN_NEW_VERSION_AUTO_LAUNCH", 
 # Incident statistics (incidents/statistics/cache.py): figures kept this many seconds unless an action on an
 # incident or the register happened since (0: counted on every page).
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
+if REDIS_URL:
+    # With a cache every process shares, the default view is counted ahead of the people who open it.
+    CELERY_BEAT_SCHEDULE["incidents-warm-statistics"] = {"task": "incidents.warm_statistics", "schedule": 60.0}
 
 # One-time submission keys of create forms (portal/submissions.py): kept this many days; a form posted
 # without its key is recognised by its content for this many seconds.

@@ -6,6 +6,9 @@ data: the newest event of any incident and of the register, the newest incident 
 on an incident or the register writes an event row (docs/architecture.md), so the page after any action
 counts afresh; what changes with time alone (a deadline passing) shows within the delay. A board report
 leaves its figures under the same key: the page then shows exactly the report's figures (§7.1).
+
+`warm` (beat job "incidents-warm-statistics", with a cache shared by every process) counts the page's default
+view ahead of the people who open it, once the data changed: the page usually finds its figures kept.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from ..models import Event, Incident, RegisterEvent, Takedown
 from .figures import incident_figures
-from .period import Period
+from .period import Period, last_12_months
 
 logger = logging.getLogger(__name__)
 _WATCHED = (Event, RegisterEvent, Incident, Takedown)
@@ -68,3 +72,19 @@ def remember(period: Period, figures: dict, *, direction=None) -> None:
         cache.set(key, figures, seconds)
     except Exception:  # noqa: BLE001 - as above
         logger.warning("statistics cache unavailable", exc_info=True)
+
+
+def warm(today=None) -> bool:
+    """Count the page's default view (the last twelve months, every direction) unless its figures for the
+    current state of the data are kept already. True when it counted."""
+    if _seconds() <= 0:
+        return False
+    period = last_12_months(today or timezone.localdate())
+    try:
+        if cache.get(_key(period, None, data_state())) is not None:
+            return False
+    except Exception:  # noqa: BLE001 - without the cache there is nothing to warm
+        logger.warning("statistics cache unavailable", exc_info=True)
+        return False
+    remember(period, incident_figures(period))
+    return True

@@ -77,3 +77,28 @@ def test_off_when_set_to_zero(org, login, settings):
     assert total(client) == 1
     Incident.objects.filter(pk=first.pk).update(created_at=first.created_at.replace(year=2001))
     assert total(client) == 0
+
+
+def test_the_default_view_is_counted_ahead_once_the_data_changed(org, login, kept):
+    """The beat job counts the last twelve months for every direction when the data changed since, so the
+    page that follows only reads them; with nothing new it counts nothing."""
+    from incidents.statistics.cache import warm
+    from incidents.tasks import warm_statistics
+
+    first = declare(org.user("alice"))
+    assert warm_statistics() is True
+    assert warm() is False  # nothing changed since
+    client = login(org.user("diane"))
+    with CaptureQueriesContext(connection) as read:
+        assert total(client) == 1
+    assert not any("COUNT" in query["sql"].upper() and "incidents_incident" in query["sql"] for query in read)
+    incident_take_in_charge(incident=first, actor=org.user("bob"))
+    assert warm() is True
+
+
+def test_nothing_is_counted_ahead_when_figures_are_never_kept(org, settings):
+    from incidents.statistics.cache import warm
+
+    settings.STATISTICS_CACHE_SECONDS = 0
+    declare(org.user("alice"))
+    assert warm() is False
