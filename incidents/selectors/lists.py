@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cached_property, reduce
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -20,9 +25,7 @@ RECENTLY_CLOSED_DAYS = 90
 
 def declarations_of(user: AbstractBaseUser) -> QuerySet:
     """The declarer's own list (§7.7), with a flag when a request waits for their answer."""
-    open_requests = Message.objects.filter(
-        incident=OuterRef("pk"), kind=Message.Kind.REQUEST, answered_at__isnull=True
-    )
+    open_requests = Message.objects.filter(incident=OuterRef("pk"), kind=Message.Kind.REQUEST, answered_at__isnull=True)
     return (
         never_concerned(Incident.objects.filter(declarer=user), user)
         .annotate(waiting_for_me=Exists(open_requests))
@@ -36,26 +39,94 @@ def can_use_queues(user: AbstractBaseUser) -> bool:
     return roles.is_manager or roles.is_direction_lead or roles.is_dcai
 
 
+@dataclass(frozen=True)
+class LevelQueue:
+    """A queue read level by level (docs/rules.md, "Performance").
+
+    A person who is a manager, a direction head and a DCAI officer at once has a queue that is an OR over
+    three levels: the database can then neither read it in index order nor stop after one page, and the
+    page grows with the table. Here each level is its own query (`base` filtered by one of `scopes`),
+    read in index order and cut at the end of the page asked for; the page is taken from those few rows
+    (at most levels × page end), in the same order. The same rows, order and count as `whole`.
+
+    `base` holds what every level shares (the person concerned left out, filters, order, related rows);
+    `map` changes it, so filters and sorting apply to every level alike. It paginates like a queryset
+    (`count` and slices).
+    """
+
+    base: QuerySet
+    scopes: tuple[Q, ...]
+    # The count when already known (the queue's tab counts, read in the same request): no second count.
+    known_count: int | None = None
+
+    ordered = True
+
+    def map(self, change: Callable[[QuerySet], QuerySet]) -> LevelQueue:
+        return replace(self, base=change(self.base))
+
+    @property
+    def whole(self) -> QuerySet:
+        """All of it as one queryset (counts, the directions a filter offers, membership)."""
+        if not self.scopes:
+            return self.base.none()
+        return self.base.filter(reduce(operator.or_, self.scopes))
+
+    @cached_property
+    def _count(self) -> int:
+        return self.whole.count() if self.known_count is None else self.known_count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: slice) -> list[Incident]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("a queue is read by pages (slices)")
+        if len(self.scopes) < 2 or key.stop is None:
+            return list(self.whole[key])
+        # The first `stop` rows of each level, in the queue's order, contain the first `stop` of the queue.
+        firsts = [self.base.filter(scope).values("pk")[: key.stop] for scope in self.scopes]
+        if connections[self.base.db].features.supports_slicing_ordering_in_compound:
+            candidates = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+        else:  # SQLite: no LIMIT inside a UNION; the same rows, one subquery per level.
+            candidates = reduce(operator.or_, (Q(pk__in=first) for first in firsts))
+        return list(self.base.filter(candidates)[key])
+
+
+def _level_queue(user: AbstractBaseUser, base: QuerySet) -> LevelQueue:
+    return LevelQueue(base=never_concerned(base, user), scopes=tuple(rules.current_level_scopes(roles_for(user))))
+
+
+def queue_levels(user: AbstractBaseUser) -> LevelQueue:
+    """The incidents waiting at the levels where this person handles them (incidents.rules), by level."""
+    return _level_queue(user, Incident.objects.order_by("-urgent", "deadline_at", "id"))
+
+
 def queue_to_handle(user: AbstractBaseUser) -> QuerySet:
     """The incidents waiting at the level where this person handles them (incidents.rules)."""
-    scope = rules.current_level_scope(roles_for(user))
-    if scope is None:
-        return Incident.objects.none()
-    return never_concerned(Incident.objects.filter(scope), user).order_by("-urgent", "deadline_at", "id")
+    return queue_levels(user).whole
+
+
+def queue_overdue_levels(user: AbstractBaseUser, now=None) -> LevelQueue:
+    return queue_levels(user).map(lambda incidents: incidents.filter(deadline_at__lt=now or timezone.now()))
 
 
 def queue_overdue(user: AbstractBaseUser, now=None) -> QuerySet:
-    return queue_to_handle(user).filter(deadline_at__lt=now or timezone.now())
+    return queue_overdue_levels(user, now).whole
+
+
+def queue_recently_closed_levels(user: AbstractBaseUser, now=None) -> LevelQueue:
+    """Closed in the last 90 days, of the incidents this person handled (one scope: it is not per level)."""
+    scope = handler_scope(user)
+    since = (now or timezone.now()) - timedelta(days=RECENTLY_CLOSED_DAYS)
+    base = Incident.objects.filter(level=Level.CLOSED, closed_at__gte=since).order_by("-closed_at", "-id")
+    return LevelQueue(base=never_concerned(base, user), scopes=() if scope is None else (scope,))
 
 
 def queue_recently_closed(user: AbstractBaseUser, now=None) -> QuerySet:
-    scope = handler_scope(user)
-    if scope is None:
-        return Incident.objects.none()
-    since = (now or timezone.now()) - timedelta(days=RECENTLY_CLOSED_DAYS)
-    return never_concerned(
-        Incident.objects.filter(scope, level=Level.CLOSED, closed_at__gte=since), user
-    ).order_by("-closed_at", "-id")
+    return queue_recently_closed_levels(user, now).whole
 
 
 def queue_counts(user: AbstractBaseUser, now=None) -> dict[str, int]:

@@ -1,5 +1,7 @@
 """Handler queues: to handle, overdue, recently closed, with filters and pagination."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -7,14 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import QueueFilterForm
-from ..selectors import can_use_queues, queue_counts, queue_overdue, queue_recently_closed, queue_to_handle
+from ..selectors import can_use_queues, queue_counts
 from ..selectors.holder import HOLDER_RELATED, with_holders
+from ..selectors.lists import queue_levels, queue_overdue_levels, queue_recently_closed_levels
 
 PAGE_SIZE = 25
+# Queues whose unfiltered count is one of the tab counts (incidents.selectors.queue_counts).
+COUNTED = {"a-traiter": "to_handle", "en-retard": "overdue"}
 QUEUES = {
-    "a-traiter": (_("À traiter"), queue_to_handle),
-    "en-retard": (_("En retard"), queue_overdue),
-    "recemment-fermes": (_("Récemment fermés"), queue_recently_closed),
+    "a-traiter": (_("À traiter"), queue_levels),
+    "en-retard": (_("En retard"), queue_overdue_levels),
+    "recemment-fermes": (_("Récemment fermés"), queue_recently_closed_levels),
 }
 
 
@@ -29,10 +34,15 @@ def queue(request, name: str):
     if name not in QUEUES or not can_use_queues(request.user):
         raise Http404
     title, selector = QUEUES[name]
-    base = selector(request.user)
-    filters = QueueFilterForm(request.GET or None, queue=base)
+    # Read level by level (incidents.selectors.lists.LevelQueue): filters and sorting apply to each level.
+    queue = selector(request.user)
+    filters = QueueFilterForm(request.GET or None, queue=queue.whole)
     sort = request.GET.get("tri", "")
-    incidents = filters.apply(base, sort=sort).select_related(*HOLDER_RELATED)
+    incidents = queue.map(lambda base: filters.apply(base, sort=sort).select_related(*HOLDER_RELATED))
+    counts = queue_counts(request.user)
+    filtered = filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values())
+    if name in COUNTED and not filtered:
+        incidents = replace(incidents, known_count=counts[COUNTED[name]])
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     return render(
@@ -42,7 +52,7 @@ def queue(request, name: str):
             "title": title,
             "queue_name": name,
             "queues": [(key, label) for key, (label, _sel) in QUEUES.items()],
-            "counts": queue_counts(request.user),
+            "counts": counts,
             "filters": filters,
             "sort": sort,
             "page_obj": page,
