@@ -9,14 +9,46 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef
 
 from .. import rules
-from ..models import Event, Evidence, Incident, Message, RegisterEntry
+from ..models import (
+    SHARE_PERMISSION,
+    Event,
+    Evidence,
+    Incident,
+    IncidentUserObjectPermission,
+    InternalNote,
+    Measure,
+    Message,
+    RegisterEntry,
+    Takedown,
+)
 from ..routing import Route, next_route
 from ..rules import Viewer
 from .holder import holder_of
 from .register import register_entry_of
-from .visibility import available_actions, declarer_label, shared_with, viewer_of
+from .visibility import available_actions, declarer_label, get_incident_for, shared_with, viewer_of
+
+# Whether each list of the page has rows, read with the incident (docs/rules.md, "Performance"): an empty
+# section costs no query of its own. Read in the same request as the lists, so never stale.
+SECTIONS_PRESENT = {
+    **{
+        f"has_{name}": Exists(model.objects.filter(incident=OuterRef("pk")))
+        for name, model in (
+            ("messages", Message),
+            ("evidence", Evidence),
+            ("notes", InternalNote),
+            ("measures", Measure),
+            ("takedowns", Takedown),
+        )
+    },
+    "has_shares": Exists(
+        IncidentUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), permission__codename=SHARE_PERMISSION
+        )
+    ),
+}
 
 
 @dataclass
@@ -62,10 +94,27 @@ def _register_entry(incident: Incident) -> RegisterEntry | None:
     return RegisterEntry(pk=incident.register_entry_pk, incident=incident) if incident.register_entry_pk else None
 
 
+def get_incident_page_for(user: AbstractBaseUser, pk) -> Incident:
+    """`get_incident_for`, with what the page reads along (`SECTIONS_PRESENT`)."""
+    return get_incident_for(user, pk, **SECTIONS_PRESENT)
+
+
+def _has(incident: Incident, section: str) -> bool:
+    """False only when the incident was read with `SECTIONS_PRESENT` and the section is empty."""
+    return getattr(incident, f"has_{section}", True)
+
+
+def _section(incident: Incident, section: str, rows):
+    return rows if _has(incident, section) else rows.none()
+
+
 def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
-    """The incident page of an incident this person sees (fetched with get_incident_for)."""
+    """The incident page of an incident this person sees (fetched with get_incident_for, or with
+    get_incident_page_for: then an empty section is not queried)."""
     viewer = viewer_of(user, incident)
-    messages = list(Message.objects.filter(incident=incident).select_related("author"))
+    messages = (
+        list(Message.objects.filter(incident=incident).select_related("author")) if _has(incident, "messages") else []
+    )
     open_request = any(m.kind == Message.Kind.REQUEST and m.answered_at is None for m in messages)
     actions = available_actions(user, incident, viewer, open_request=open_request)
     declarer_name = declarer_label(incident, viewer)
@@ -78,17 +127,19 @@ def incident_page(user: AbstractBaseUser, incident: Incident) -> IncidentPage:
         declarer_name=declarer_name,
         events=timeline_for(incident, viewer, declarer_name),
         messages=messages,
-        evidence=Evidence.objects.filter(incident=incident).select_related("uploaded_by"),
+        evidence=_section(
+            incident, "evidence", Evidence.objects.filter(incident=incident).select_related("uploaded_by")
+        ),
         next_route=next_route(incident) if rules.ESCALATE in actions else None,
     )
     if viewer.sees_internal:
         page.internal = {
-            "notes": incident.notes.select_related("author"),
-            "measures": incident.measures.select_related("recorded_by"),
-            "takedowns": incident.takedowns.all(),
+            "notes": _section(incident, "notes", incident.notes.select_related("author")),
+            "measures": _section(incident, "measures", incident.measures.select_related("recorded_by")),
+            "takedowns": _section(incident, "takedowns", incident.takedowns.all()),
         }
     if rules.SHARE in actions:
-        page.shared_people = shared_with(incident)
+        page.shared_people = _section(incident, "shares", shared_with(incident))
     if rules.REGISTER in actions:
         page.register_entry = _register_entry(incident)
     return page

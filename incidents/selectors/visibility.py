@@ -80,8 +80,10 @@ def incidents_visible_to(user: AbstractBaseUser) -> QuerySet:
     return never_concerned(Incident.objects.filter(condition), user)
 
 
-def get_incident_for(user: AbstractBaseUser, pk) -> Incident:
-    """The incident if this person may see it, else 404 (never 403: its existence is not revealed)."""
+def get_incident_for(user: AbstractBaseUser, pk, **annotations) -> Incident:
+    """The incident if this person may see it, else 404 (never 403: its existence is not revealed).
+
+    `annotations`: more to read with it (the incident page's `page.SECTIONS_PRESENT`)."""
     incident = (
         incidents_visible_to(user)
         .select_related(
@@ -99,6 +101,7 @@ def get_incident_for(user: AbstractBaseUser, pk) -> Incident:
         .annotate(
             viewer_shared=Exists(_shared_ids(user).filter(content_object=OuterRef("pk"))),
             register_entry_pk=Subquery(RegisterEntry.objects.filter(incident=OuterRef("pk")).values("pk")[:1]),
+            **annotations,
         )
         .filter(pk=pk_or_404(pk))
         .first()

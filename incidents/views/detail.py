@@ -21,6 +21,7 @@ from ..forms import (
 from ..models import AccessLog
 from ..pause import pause_state
 from ..selectors import access_log_of, get_evidence_for, get_incident_for, incident_page
+from ..selectors.page import get_incident_page_for
 from ..services import access_log_record
 
 ACTION_FORMS = {
@@ -63,7 +64,7 @@ def detail_context(request, incident, *, bound: dict | None = None) -> dict:
 
 
 def detail(request, pk: int):
-    incident = get_incident_for(request.user, pk)
+    incident = get_incident_page_for(request.user, pk)
     access_log_record(incident=incident, user=request.user, action=AccessLog.Action.VIEW, request=request)
     return render(request, "incidents/detail.html", detail_context(request, incident))
 
@@ -80,9 +81,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
     access_log_record(
         incident=incident, user=request.user, action=AccessLog.Action.DOWNLOAD, evidence=item, request=request
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,0 +1,57 @@
+"""The incident page reads with the incident whether each of its lists has rows
+(incidents.selectors.page.SECTIONS_PRESENT): an empty list costs no query, a filled one shows every row,
+and what was added between two requests shows at the next one (nothing kept between requests)."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import Incident, Measure, Takedown
+from tests.incidents.factories import build_incidents
+
+# The lists a DCAI officer reads on the page: messages, notes, measures, takedowns, shares.
+FILLED_LISTS = 5
+
+
+def _page(client, url) -> tuple[int, str]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_each_list_costs_a_query_only_when_it_has_rows_and_shows_them(org, login):
+    incident = build_incidents(1, declarer=org.user("alice"), level=Incident.Level.DCAI)[0]
+    client = login(org.user("diane"))
+    url = incident.get_absolute_url()
+    empty, html = _page(client, url)
+    assert "Aucune note." in html and "Aucune mesure consignée." in html and "Aucun échange." in html
+
+    diane = org.user("diane")
+    services.incident_request_information(incident=incident, actor=diane, question="Quel compte a publié ?")
+    services.incident_add_note(incident=incident, actor=diane, body="Note de la DCAI.")
+    services.incident_record_measure(
+        incident=incident,
+        actor=diane,
+        kind=Measure.Kind.values[0],
+        decided_by="Direction",
+        decided_on=date.today(),
+        description="Rencontre avec l'employé.",
+    )
+    services.incident_record_takedown(
+        incident=incident,
+        actor=diane,
+        requested_to=Takedown.RequestedTo.values[0],
+        requested_at=timezone.now(),
+        details="Formulaire de la plateforme",
+    )
+    services.incident_share(incident=incident, actor=diane, user=org.user("harry"))
+    filled, html = _page(client, url)
+    for text in ("Quel compte a publié ?", "Note de la DCAI.", "Rencontre avec l", "Formulaire de la plateforme"):
+        assert text in html
+    assert org.user("harry").get_full_name() in html
+    assert filled == empty + FILLED_LISTS
