@@ -24,19 +24,21 @@ Nothing is lost; a row caught in that window is sent at most once more per such 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import random
 import smtplib
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import F, Func, IntegerField, Q
 from django.utils import timezone
 
-from .emails import build_message, recipient_language, render_digest, render_notification
+from .emails import Rendered, build_message, recipient_language, render_digest, render_notification
 from .models import Notification, email_message_id
 
 logger = logging.getLogger(__name__)
@@ -136,9 +138,7 @@ def _record_failure(ids: list[int], claimed_at: datetime.datetime, exc: BaseExce
     # The sweep stays away until the scheduled retry had its chance.
     next_attempt = timezone.now() + datetime.timedelta(seconds=countdown + settings.NOTIFICATIONS_SWEEP_AFTER)
     rows.update(email_status=release_to, next_attempt_at=next_attempt, **released)
-    logger.warning(
-        "Notification delivery failed (attempt %s), retry in %.0fs: %s %s", attempts, countdown, ids, error
-    )
+    logger.warning("Notification delivery failed (attempt %s), retry in %.0fs: %s %s", attempts, countdown, ids, error)
     return countdown
 
 
@@ -180,16 +180,12 @@ def mark_sent(ids: list[int], claimed_at: datetime.datetime, *, budget: float = 
 
 
 def _fetch(notification_id: int) -> Notification | None:
-    return (
-        Notification.objects.select_related("recipient", "recipient__profile")
-        .filter(pk=notification_id)
-        .first()
-    )
+    return Notification.objects.select_related("recipient", "recipient__profile").filter(pk=notification_id).first()
 
 
-def _send_claimed(notification: Notification, now: datetime.datetime, connection=None) -> str:
+def _send_claimed(notification: Notification, now: datetime.datetime, connection=None, render=None) -> str:
     """Send a row this worker claimed at `now`; the caller marks it sent (Outcome.SENT) afterwards.
-    Raises TransientDeliveryError when a retry is due."""
+    Raises TransientDeliveryError when a retry is due. `render`: as `render_notification` (a batch's cache)."""
     address = _address_of(notification.recipient)
     if not address:
         _ours([notification.pk], now).update(
@@ -197,7 +193,7 @@ def _send_claimed(notification: Notification, now: datetime.datetime, connection
         )
         return Outcome.NO_ADDRESS
     try:
-        rendered = render_notification(notification, recipient_language(notification.recipient))
+        rendered = (render or render_notification)(notification, recipient_language(notification.recipient))
         build_message(rendered, address, connection=connection, message_id=notification.message_id).send()
     except RETRYABLE as exc:
         countdown = _record_failure([notification.pk], now, exc, release_to=Status.PENDING)
@@ -224,35 +220,63 @@ def deliver(notification_id: int, connection=None) -> str:
     return outcome
 
 
-def mark_sent_and_claim(
-    sent: tuple[int, datetime.datetime], notification_id: int, now: datetime.datetime
-) -> bool:
+@lru_cache(maxsize=4)
+def _mark_sent_and_claim_sql(vendor: str) -> str:
+    """The statement of `mark_sent_and_claim`, written once: composing it with the ORM (six CASE
+    expressions, an OR of two conditions) cost more than the statement itself and the send together."""
+    meta = Notification._meta
+    q = connection.ops.quote_name
+    pk, status, claimed_at, digest = (
+        q(meta.get_field(name).column) for name in ("id", "email_status", "claimed_at", "digest")
+    )
+    holder = "pg_backend_pid()" if vendor == "postgresql" else "NULL"
+
+    def either(field: str, if_sent: str, otherwise: str) -> str:
+        column = q(meta.get_field(field).column)
+        return f"{column} = CASE WHEN {pk} = %(sent)s THEN {if_sent} ELSE {otherwise} END"
+
+    assignments = ", ".join(
+        [
+            either("email_status", "%(sent_status)s", "%(sending)s"),
+            either("sent_at", "%(now)s", q(meta.get_field("sent_at").column)),
+            either("claimed_at", "NULL", "%(now)s"),
+            either("claim_backend", "NULL", holder),
+            either("last_error", "''", q(meta.get_field("last_error").column)),
+            either("attempts", q(meta.get_field("attempts").column), q(meta.get_field("attempts").column) + " + 1"),
+        ]
+    )
+    return (
+        f"UPDATE {q(meta.db_table)} SET {assignments} WHERE "
+        f"({pk} = %(sent)s AND {status} = %(sending)s AND {claimed_at} = %(sent_claimed_at)s) OR "
+        f"({pk} = %(next)s AND ({status} = %(pending)s OR "
+        f"({status} = %(sending)s AND {digest} = %(no)s AND {claimed_at} < %(stale)s)))"
+    )
+
+
+def mark_sent_and_claim(sent: tuple[int, datetime.datetime], notification_id: int, now: datetime.datetime) -> bool:
     """One statement for two steps of a batch: the row the SMTP server just accepted is marked sent (as
     `mark_sent`) and the next row is claimed (as `claim`). True only when the claim was won.
 
     The sent row is marked before the next send starts, as with two statements: at any moment at most one
     row of a batch is accepted by the SMTP server and not yet marked (module docstring)."""
     sent_pk, sent_claimed_at = sent
-    holder = _claim_holder() or Value(None, output_field=IntegerField())
-    is_sent = Q(pk=sent_pk)
-
-    def either(if_sent, otherwise, field):
-        return Case(When(is_sent, then=if_sent), default=otherwise, output_field=field)
-
-    fields = Notification._meta
-    claimable = Q(email_status=Status.PENDING) | Q(
-        email_status=Status.SENDING, digest=False, claimed_at__lt=_stale_before(now)
-    )
-    changed = Notification.objects.filter(
-        Q(pk=sent_pk, email_status=Status.SENDING, claimed_at=sent_claimed_at) | (claimable & Q(pk=notification_id))
-    ).update(
-        email_status=either(Value(Status.SENT), Value(Status.SENDING), fields.get_field("email_status")),
-        sent_at=either(Value(now), F("sent_at"), fields.get_field("sent_at")),
-        claimed_at=either(Value(None), Value(now), fields.get_field("claimed_at")),
-        claim_backend=either(Value(None), holder, fields.get_field("claim_backend")),
-        last_error=either(Value(""), F("last_error"), fields.get_field("last_error")),
-        attempts=either(F("attempts"), F("attempts") + 1, fields.get_field("attempts")),
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_and_claim_sql(connection.vendor),
+            {
+                "sent": sent_pk,
+                "next": notification_id,
+                "sent_status": Status.SENT,
+                "sending": Status.SENDING,
+                "pending": Status.PENDING,
+                "now": adapt(now),
+                "sent_claimed_at": adapt(sent_claimed_at),
+                "stale": adapt(_stale_before(now)),
+                "no": False,
+            },
+        )
+        changed = cursor.rowcount
     if changed == 2:
         return True
     if changed == 1:  # one of the two: which one, asked only on this rare path
@@ -272,6 +296,22 @@ class SharedConnection:
         self.connection = get_connection()
         self._rows: dict[int, Notification] = {}
         self._unmarked: tuple[int, datetime.datetime] | None = None
+        self._rendered: dict[tuple, Rendered] = {}
+
+    def render(self, notification: Notification, language: str) -> Rendered:
+        """Emails of a batch with the same content are rendered once (a campaign: one kind, one link). The
+        content is the row's own fields, so the cache lives as long as the batch and is never stale."""
+        key = (
+            language,
+            notification.kind,
+            json.dumps(notification.context, sort_keys=True, default=str),
+            notification.reference,
+            notification.urgent,
+            notification.link,
+        )
+        if key not in self._rendered:
+            self._rendered[key] = render_notification(notification, language)
+        return self._rendered[key]
 
     def __enter__(self):
         return self
@@ -332,7 +372,7 @@ class SharedConnection:
             notification = self._rows.pop(notification_id, None) or _fetch(notification_id)
             if notification is None:
                 return Outcome.SKIPPED
-            outcome = _send_claimed(notification, now, self.connection)
+            outcome = _send_claimed(notification, now, self.connection, render=self.render)
         except RETRYABLE as exc:  # the connection broke outside a send (e.g. on close)
             self.close()
             raise TransientDeliveryError(str(exc), backoff(1)) from exc
@@ -385,9 +425,7 @@ def deliver_digest(user_id: int, cutoff: datetime.datetime) -> str:
             )
     if not ids:
         return Outcome.SKIPPED
-    rows = list(
-        _ours(ids, now).select_related("recipient", "recipient__profile").order_by("created_at", "id")
-    )
+    rows = list(_ours(ids, now).select_related("recipient", "recipient__profile").order_by("created_at", "id"))
     if not rows:
         return Outcome.SKIPPED
     user = rows[0].recipient
@@ -420,9 +458,7 @@ def live_backends() -> dict[int, datetime.datetime] | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database()"
-        )
+        cursor.execute("SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database()")
         return {pid: started for pid, started in cursor.fetchall() if started is not None}
 
 
