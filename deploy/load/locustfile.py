@@ -1,12 +1,12 @@
 """The load run: the demo personas using the portal at a set rate for a set time, against loopback only.
 
-    locust -f deploy/load/locustfile.py --headless --host http://127.0.0.1:8000 -u 60 -r 10 -t 5m
+    locust -f deploy/load/locustfile.py --headless --host http://127.0.0.1:8000 -u 50 -r 10 -t 5m
 
 Each simulated person signs in as one of the demo logins (`manage.py seed_demo`) and, once per second
 (PORTAL_LOAD_RATE_PER_USER), does one mixed step: home page, notifications, the policy, their own
 declarations and acknowledgement requests; managers, the direction and DCAI open their queues and an
 incident; HR its campaigns; DCAI the roster; a few steps declare an incident with a small screenshot or
-acknowledge the policy. So `-u 60` is about 60 requests per second.
+acknowledge the policy. A step is one to three requests: `-u 50` is about 62 requests per second.
 
 At the end it prints throughput, p50/p95/p99 and errors (failed requests, and exceptions that broke off a
 person's sign-in or step), and exits non-zero when there was any error or the p95 passed
