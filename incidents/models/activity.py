@@ -217,6 +217,13 @@ class Evidence(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("incidents:evidence", args=[self.incident_id, self.pk])
 
+    @property
+    def has_thumbnail(self) -> bool:
+        """Images and PDFs show a small picture on the incident page (incidents.evidence.thumbnails)."""
+        from ..evidence import has_thumbnail
+
+        return has_thumbnail(self.content_type)
+
 
 class AccessLog(models.Model):
     """Every view of an incident and every download of its evidence, for DCAI's audit."""

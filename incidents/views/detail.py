@@ -13,6 +13,7 @@ from ..forms import (
     EscalateForm,
     MeasureForm,
     NoteForm,
+    ReopenForm,
     RequestInformationForm,
     ShareForm,
     TakedownForm,
@@ -32,6 +33,7 @@ ACTION_FORMS = {
     rules.ESCALATE: EscalateForm,
     rules.RECORD_TAKEDOWN: TakedownForm,
     rules.SHARE: ShareForm,
+    rules.REOPEN: ReopenForm,
 }
 
 
