@@ -452,7 +452,7 @@ EVIDENCE_MAX_TOTAL_PIXELS = env.int("EVIDENCE_MAX_TOTAL_PIXELS", default=30_000_
 EVIDENCE_PDF_MAX_PAGES = env.int("EVIDENCE_PDF_MAX_PAGES", default=20)
 EVIDENCE_SANITISE_SECONDS = env.float("EVIDENCE_SANITISE_SECONDS", default=2.0)
 EVIDENCE_SANITISE_MEMORY_MB = env.int("EVIDENCE_SANITISE_MEMORY_MB", default=1024)
-# Suggestions of staff on the declaration form, per person (incidents/selectors/staff.py): a declarer
+# Suggestions of staff on the declaration form, per person (portal/people/search.py): a declarer
 # types a few searches; a script harvesting the directory a few letters at a time is stopped.
 STAFF_SEARCH_RATE_PER_MINUTE = env.int("STAFF_SEARCH_RATE_PER_MINUTE", default=20)
 STAFF_SEARCH_RATE_PER_DAY = env.int("STAFF_SEARCH_RATE_PER_DAY", default=200)

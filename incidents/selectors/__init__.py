@@ -38,13 +38,6 @@ from .register import (
     register_history,
 )
 from .search import Criteria, can_search_incidents, search_incidents, urgent_watch
-from .staff import (
-    STAFF_SUGGESTIONS_LIMIT,
-    STAFF_SUGGESTIONS_MIN_LENGTH,
-    staff_search_is_long_enough,
-    staff_search_throttled,
-    staff_suggestions,
-)
 from .visibility import (
     CONFIDENTIAL_DECLARER,
     access_log_of,
@@ -91,10 +84,6 @@ __all__ = [
     "urgent_watch",
     "with_holders",
     "RECENTLY_CLOSED_DAYS",
-    "STAFF_SUGGESTIONS_LIMIT",
-    "STAFF_SUGGESTIONS_MIN_LENGTH",
-    "staff_search_is_long_enough",
-    "staff_search_throttled",
     "IncidentPage",
     "Viewer",
     "access_log_of",
@@ -121,7 +110,6 @@ __all__ = [
     "register_history",
     "sees_institution_counts",
     "shared_with",
-    "staff_suggestions",
     "template_flags",
     "timeline_for",
     "viewer_of",

@@ -12,11 +12,11 @@ from django.utils.translation import override
 
 from incidents.forms import DeclarationForm, find_staff, staff_choice_value
 from incidents.models import Incident
-from incidents.selectors import staff_suggestions
+from portal.people.search import staff_suggestions
 from tests.factories import StaffProfileFactory, UserFactory
 from tests.security.cache import fresh_cache_namespace  # noqa: F401 - fixture
 
-# The per-person search counters (incidents.selectors.staff) start from zero in each test.
+# The per-person search counters (portal.people.search) start from zero in each test.
 pytestmark = pytest.mark.usefixtures("fresh_cache_namespace")
 
 SEARCH = reverse("incidents:staff_search")
