@@ -24,7 +24,6 @@ Nothing is lost; a row caught in that window is sent at most once more per such 
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import random
 import smtplib
@@ -36,7 +35,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Func, IntegerField, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .emails import Rendered, build_message, recipient_language, render_digest, render_notification
 from .models import Notification, email_message_id
@@ -299,16 +298,12 @@ class SharedConnection:
         self._rendered: dict[tuple, Rendered] = {}
 
     def render(self, notification: Notification, language: str) -> Rendered:
-        """Emails of a batch with the same content are rendered once (a campaign: one kind, one link). The
-        content is the row's own fields, so the cache lives as long as the batch and is never stale."""
-        key = (
-            language,
-            notification.kind,
-            json.dumps(notification.context, sort_keys=True, default=str),
-            notification.reference,
-            notification.urgent,
-            notification.link,
-        )
+        """Emails of a batch with the same content are rendered once (a campaign: one kind, one link). Keyed
+        by exactly what `render_notification` writes into the email, so two rows share an email only when
+        their emails would be the same; the cache lives as long as the batch."""
+        with translation.override(language):
+            key = (language, notification.title, notification.detail)
+        key += (notification.reference, notification.urgent, notification.link)
         if key not in self._rendered:
             self._rendered[key] = render_notification(notification, language)
         return self._rendered[key]

@@ -77,3 +77,30 @@ def test_a_second_run_of_the_batch_sends_nothing(org):
     tasks.deliver_notifications.run(ids)
     assert tasks.deliver_notifications.run(ids) == {"skipped": 3}
     assert len(mail.outbox) == 3
+
+
+def test_a_batch_renders_each_distinct_email_once_and_each_row_gets_its_own(org, monkeypatch):
+    """Same content (a campaign: one kind, one link): rendered once per language; rows that differ (their
+    reference) each get their own email."""
+    from portal.notifications import delivery
+
+    rendered = []
+    real = delivery.render_notification
+
+    def counting(notification, language):
+        rendered.append((notification.pk, language))
+        return real(notification, language)
+
+    monkeypatch.setattr(delivery, "render_notification", counting)
+    people = [org.user(name) for name in ("alice", "bob", "carol", "harry")]
+    same = [NotificationFactory(recipient=person, reference="INC-2026-00042").pk for person in people]
+    tasks.deliver_notifications.run(same)
+    assert len(mail.outbox) == 4 and len({language for _pk, language in rendered}) == len(rendered)
+
+    mail.outbox.clear()
+    rendered.clear()
+    own = [NotificationFactory(recipient=people[0], reference=f"INC-2026-0010{i}").pk for i in range(3)]
+    tasks.deliver_notifications.run(own)
+    assert len(rendered) == 3
+    bodies = sorted(message.body for message in mail.outbox)
+    assert all(f"INC-2026-0010{i}" in body for i, body in enumerate(bodies))
