@@ -13,8 +13,7 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import services
@@ -63,47 +62,6 @@ def apply_plan(plan: Plan, progress: Callable[..., Iterable] | None = None) -> A
     return Applied(created, reactivated, deactivated)
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], key: str) -> dict[str, int]:
-    """INSERT `rows` (values of `fields`, ready for the database), many rows per statement, and return
-    {value of `key`: id} (`key` is unique).
-
-    New staff are plain rows without signals (as bulk_create): building 40,000 model instances and
-    preparing each of their values one field at a time was half of an import of 20,000 new people.
-    PostgreSQL receives one array per column (`unnest`): a statement with a placeholder per value costs the
-    driver more to parse than the server to run.
-    """
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    table = quote(meta.db_table)
-    can_return = connection.features.can_return_rows_from_bulk_insert
-    returning = f"RETURNING {quote(meta.get_field(key).column)}, {quote(meta.pk.column)}" if can_return else ""
-    position = list(fields).index(key)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{meta.get_field(name).db_type(connection)}[]" for name in fields)
-        statement, per_statement = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {returning}", BATCH
-    else:
-        group = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        statement, per_statement = "", max(1, min(BATCH, (connection.features.max_query_params or 999) // len(fields)))
-    ids: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for batch in chunks(rows, per_statement):
-            if statement:
-                cursor.execute(statement, [list(column) for column in zip(*batch, strict=True)])
-            else:
-                values = ", ".join([group] * len(batch))
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} {returning}",
-                    [value for row in batch for value in row],
-                )
-            if can_return:
-                ids.update(cursor.fetchall())
-            else:
-                keys = [row[position] for row in batch]
-                ids.update(model._default_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
-    return ids
-
-
 class _Writer:
     def __init__(self, plan: Plan, progress: Callable[..., Iterable] | None):
         self.plan = plan
@@ -134,23 +92,24 @@ class _Writer:
 
     def users(self) -> None:
         User = get_user_model()
-        joined = connection.ops.adapt_datetimefield_value(timezone.now())
         new_users = []
         for change in self.plan.creates:
             if change.user_id is not None:
                 self.user_ids[change.row.employee_number] = change.user_id
                 continue
             row = change.row
-            # Staff choose their password through the reset e-mail (or sign in through the directory):
-            # an unusable password, no hashing per row.
-            new_users.append(
-                (row.employee_number, row.first_name, row.last_name, row.email, unusable_password())
-                + (False, False, True, joined)
+            user = User(
+                username=row.employee_number,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email,
             )
-        fields = ("username", "first_name", "last_name", "email", "password")
-        fields += ("is_superuser", "is_staff", "is_active", "date_joined")
+            # Staff choose their password through the reset e-mail; no hashing per row.
+            user.password = unusable_password()
+            new_users.append(user)
         for batch in self._batches(new_users, _("Comptes")):
-            self.user_ids.update(insert_rows(User, fields, batch, key="username"))
+            for user in User.objects.bulk_create(batch):
+                self.user_ids[user.username] = user.pk
         # Grouped by changed fields: a login disabled by hand is never switched back on by a rename.
         groups: dict[tuple[str, ...], list] = {}
         for change in (*self.plan.creates, *self.plan.updates):
@@ -184,27 +143,24 @@ class _Writer:
 
     def create_profiles(self) -> list[int]:
         created: list[int] = []
-        fields = ("employee_number", "user", "direction", "manager", "category", "language", "start_date")
-        fields += ("is_active",)
-        adapt_date = connection.ops.adapt_datefield_value
         for level in self._level_order():
-            rows = [
-                (
-                    c.row.employee_number,
-                    self.user_ids[c.row.employee_number],
-                    self.direction_ids[c.row.direction_code],
-                    self.profile_ids[c.row.manager_number] if c.row.manager_number else None,
-                    c.row.category,
-                    c.row.language or StaffProfile.Language.FR,
-                    adapt_date(c.row.start_date),
-                    True,
+            objects = [
+                StaffProfile(
+                    user_id=self.user_ids[c.row.employee_number],
+                    employee_number=c.row.employee_number,
+                    direction_id=self.direction_ids[c.row.direction_code],
+                    manager_id=self.profile_ids[c.row.manager_number] if c.row.manager_number else None,
+                    category=c.row.category,
+                    language=c.row.language or StaffProfile.Language.FR,
+                    start_date=c.row.start_date,
+                    is_active=True,
                 )
                 for c in level
             ]
-            for batch in self._batches(rows, _("Profils")):
-                ids = insert_rows(StaffProfile, fields, batch, key="employee_number")
-                self.profile_ids.update(ids)
-                created += [ids[row[0]] for row in batch]
+            for batch in self._batches(objects, _("Profils")):
+                for profile in StaffProfile.objects.bulk_create(batch):
+                    self.profile_ids[profile.employee_number] = profile.pk
+                    created.append(profile.pk)
         return created
 
     def update_profiles(self) -> list[int]:

@@ -1,4 +1,4 @@
-"""New staff of an HR import are written many rows per statement (portal.orgimport.apply.insert_rows): the
+"""New staff of an HR import are written many rows per statement (portal.orgimport.apply, `bulk_create`): the
 statements do not grow with the file, every account gets an unusable password (no hash per row), and each
 profile gets its user, direction and manager (docs/rules.md, "Performance")."""
 
