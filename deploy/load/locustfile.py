@@ -48,7 +48,7 @@ from locust import FastHttpUser, constant_throughput, events, task
 from locust.exception import StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal_http import Person, require_loopback  # noqa: E402
+from portal_http import Person, hidden_fields, require_loopback  # noqa: E402
 
 PERSONAS = ["employe", "employe", "employe", "gestionnaire", "gestionnaire", "direction", "rh", "dcai"]
 
@@ -236,8 +236,13 @@ class Staff(FastHttpUser):
         if not links:
             return
         request_page = self._get(links[0], "/campagnes/demandes/[id]/")
-        if 'name="attestation"' in (request_page.text or ""):
-            self.person.submit(links[0], links[0], {"attestation": "on"}, name="/campagnes/demandes/[id]/ (confirm)")
+        text = request_page.text or ""
+        if 'name="attestation"' in text:
+            # The form of the page just read: the same login signed in elsewhere (three employees share one)
+            # may confirm in between, and a page opened again would then rightly have no form. Confirming twice
+            # is harmless: the portal answers "no longer waits" with a redirect.
+            fields = {**hidden_fields(text, links[0], links[0]), "attestation": "on"}
+            self.person.post(links[0], fields, referer=links[0], name="/campagnes/demandes/[id]/ (confirm)")
 
 
 @events.quitting.add_listener
