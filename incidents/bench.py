@@ -44,7 +44,7 @@ LEVELS = [  # level, share
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="portal.accounts.backends.PortalPasswordBackend")
     return client
 
 

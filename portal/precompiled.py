@@ -8,19 +8,23 @@ data is kept: only the text of the query, on the connection object (one per thre
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-# Stands for the key while the ORM compiles the query; replaced by the real key in the parameters.
+# Stand for the key and the day while the ORM compiles the query; replaced by the real ones in the parameters.
 _PLACEHOLDER = -820_190_611
+_DAY_PLACEHOLDER = datetime.date(1901, 2, 3)
 
 
 class PrecompiledValues:
-    """`build(key)` returns a `values_list` queryset whose only varying parameter is `key` (an integer).
+    """`build(key, day)` returns a `values_list` queryset whose only varying parameters are `key` (an integer)
+    and `day` (a date; a query may leave it out).
 
-    `first(key)` returns the first row as a dict of the queryset's names, converted as the ORM would, or None.
+    `first(key, day)` returns the first row as a dict of the queryset's names, converted as the ORM would, or
+    None.
     """
 
     def __init__(self, name: str, build: Callable[[int], QuerySet], using: str = DEFAULT_DB_ALIAS):
@@ -31,25 +35,35 @@ class PrecompiledValues:
     def _compiled(self, connection):
         cache = connection.__dict__.setdefault("_portal_precompiled", {})
         if self.name not in cache:
-            queryset = self.build(_PLACEHOLDER)
+            queryset = self.build(_PLACEHOLDER, _DAY_PLACEHOLDER)
             query = queryset.query
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             keys = [index for index, value in enumerate(params) if value == _PLACEHOLDER]
             if not keys:
                 raise ValueError(f"{self.name}: the key is not a parameter of the query")
+            # A date parameter as the database adapter received it: a date, or its ISO text on SQLite.
+            days = {
+                index: type(value)
+                for index, value in enumerate(params)
+                if value in (_DAY_PLACEHOLDER, _DAY_PLACEHOLDER.isoformat())
+            }
             columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(columns)
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            cache[self.name] = (sql, tuple(params), keys, compiler, converters, names)
+            cache[self.name] = (sql, tuple(params), keys, days, compiler, converters, names)
         return cache[self.name]
 
-    def first(self, key: int) -> dict | None:
+    def first(self, key: int, day: datetime.date | None = None) -> dict | None:
         connection = connections[self.using]
-        sql, params, keys, compiler, converters, names = self._compiled(connection)
+        sql, params, keys, days, compiler, converters, names = self._compiled(connection)
         params = list(params)
         for index in keys:
             params[index] = key
+        for index, kind in days.items():
+            if day is None:
+                raise ValueError(f"{self.name}: the query needs a day")
+            params[index] = day.isoformat() if kind is str else day
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()

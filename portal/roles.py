@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from .models import Direction, DirectionUserObjectPermission, StaffProfile
 from .precompiled import PrecompiledValues
@@ -33,6 +35,8 @@ class Roles:
     is_general_direction_lead: bool = False
     # Read in the same query as the roles: the navigation shows it on every page (per-request floor).
     unread_notifications: int = 0
+    # §6.3: the official accounts this person runs today (a confirmed designation in force).
+    run_account_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def profile_id(self) -> int | None:
@@ -82,13 +86,28 @@ def _direction_pairs(joined: str | None) -> list[tuple[int, str]]:
     return pairs
 
 
-def _roles_query(user_pk: int):
-    """One query: the person, their profile and its direction, whether anyone active reports to them, the
-    directions they head or act for as delegate, and their unread notifications (shown in the navigation of
-    every page). docs/rules.md, "Performance": the per-request floor."""
+def _joined_ids(queryset, owner: str, value: str) -> Subquery:
+    """ "id,id" of `value` in `queryset` (one row per owner)."""
+    return Subquery(
+        queryset.order_by().values(owner).annotate(joined=_Joined(Cast(value, CharField()))).values("joined")[:1]
+    )
+
+
+def _user_fields() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    return [f.attname for f in get_user_model()._meta.concrete_fields]
+
+
+def _roles_query(user_pk: int, day):
+    """One query: the person themself, their profile and its direction, whether anyone active reports to them,
+    the directions they head or act for as delegate, the official accounts they run on `day` and their unread
+    notifications (shown in the navigation of every page). docs/rules.md, "Performance": the per-request
+    floor."""
     from django.contrib.auth import get_user_model
 
     from .notifications.models import Notification
+    from .roster.models import DesignationAccount, designation_in_force
 
     return (
         get_user_model()
@@ -104,6 +123,13 @@ def _roles_query(user_pk: int):
                 "content_object_id",
                 "content_object__role",
             ),
+            roles_runs=_joined_ids(
+                DesignationAccount.objects.filter(
+                    designation_in_force(day, "designation__"), designation__profile__user=OuterRef("pk")
+                ),
+                "designation__profile__user",
+                "account_id",
+            ),
             roles_unread=Subquery(
                 Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
                 .order_by()
@@ -113,7 +139,14 @@ def _roles_query(user_pk: int):
             ),
         )
         .values_list(
-            *_PROFILE_PATHS, *_DIRECTION_PATHS, "roles_reports", "roles_headed", "roles_delegated", "roles_unread"
+            *_user_fields(),
+            *_PROFILE_PATHS,
+            *_DIRECTION_PATHS,
+            "roles_reports",
+            "roles_headed",
+            "roles_delegated",
+            "roles_runs",
+            "roles_unread",
         )
     )
 
@@ -131,10 +164,11 @@ def _instance(model, row: dict, paths: list[str]):
     return model.from_db(_ROLES_QUERY.using, [f.attname for f in model._meta.concrete_fields], values)
 
 
-def _compute(user: AbstractBaseUser) -> Roles:
-    row = _ROLES_QUERY.first(user.pk)
-    if row is None:
-        return Roles()
+def _row(user_pk: int) -> dict | None:
+    return _ROLES_QUERY.first(user_pk, timezone.localdate())
+
+
+def _roles_of(user: AbstractBaseUser, row: dict) -> Roles:
     profile = _instance(StaffProfile, row, _PROFILE_PATHS)
     if profile is not None and not profile.is_active:
         profile = None
@@ -158,7 +192,32 @@ def _compute(user: AbstractBaseUser) -> Roles:
         is_dcai=Direction.Role.COMMUNICATIONS in acting_roles,
         is_general_direction_lead=leads_general,
         unread_notifications=row["roles_unread"] or 0,
+        run_account_ids=frozenset(int(pk) for pk in (row["roles_runs"] or "").split(",") if pk),
     )
+
+
+def _compute(user: AbstractBaseUser) -> Roles:
+    row = _row(user.pk)
+    return Roles() if row is None else _roles_of(user, row)
+
+
+def active_user_with_roles(user_id) -> AbstractBaseUser | None:
+    """The signed-in person of a request and their roles, in the request's one query before the view (the
+    authentication backends' `get_user`): an unknown or deactivated account is None."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    try:
+        user_pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    row = _row(user_pk)
+    if row is None or not row["is_active"]:
+        return None
+    fields = _user_fields()
+    user = User.from_db(_ROLES_QUERY.using, fields, [row[name] for name in fields])
+    setattr(user, _CACHE_ATTR, _roles_of(user, row))
+    return user
 
 
 def roles_for(user: AbstractBaseUser | AnonymousUser | None) -> Roles:

@@ -131,7 +131,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "portal.accounts.backends.DirectoryPasswordBackend",
     "portal.accounts.backends.LocalLoginGate",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.PortalPasswordBackend",
     "portal.accounts.backends.OIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.roles import roles_for
-from portal.roster.models import Designation, DesignationAccount, OfficialAccount
+from portal.roster.models import Designation, DesignationAccount, OfficialAccount, designation_in_force
 
 from . import rules
 from .models import AuthorisationRequest, Consent, ConsentAccount, ConsentEvent, Publication
@@ -24,22 +24,13 @@ EXPIRING_DAYS = 30
 
 
 def _designations_in_force(day: datetime.date):
-    return Designation.objects.filter(
-        status=Designation.Status.ACTIVE,
-        start_date__lte=day,
-        end_date__gte=day,
-        profile__is_active=True,
-    )
+    return Designation.objects.filter(designation_in_force(day))
 
 
 def run_account_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
-    """The official accounts this person runs today: a confirmed designation in force (§6.3)."""
-    if not user.is_authenticated:
-        return frozenset()
-    designations = _designations_in_force(timezone.localdate()).filter(profile__user=user)
-    return frozenset(
-        DesignationAccount.objects.filter(designation__in=designations).values_list("account_id", flat=True)
-    )
+    """The official accounts this person runs today: a confirmed designation in force (§6.3). Read with the
+    person's roles, in the request's first query (portal.roles)."""
+    return roles_for(user).run_account_ids
 
 
 def authorized_users_of(account_ids) -> QuerySet:

@@ -70,7 +70,7 @@ def login(client):
     """login(user) signs the test client in as that user and returns the client."""
 
     def _login(user: AbstractBaseUser):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="portal.accounts.backends.PortalPasswordBackend")
         return client
 
     return _login

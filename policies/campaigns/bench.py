@@ -245,7 +245,7 @@ def campaign(out: TextIO) -> Rows:
     rows.append((_("confirmations simulées sur %(d)s jours") % {"d": DAYS}, confirmed))
 
     client = Client()
-    client.force_login(hr, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(hr, backend="portal.accounts.backends.PortalPasswordBackend")
     pages = [
         (_("tableau de bord RH"), reverse("campaigns:dashboard", args=[draft.pk])),
         (
@@ -283,7 +283,7 @@ def campaign(out: TextIO) -> Rows:
         .first()
     )
     manager_client = Client()
-    manager_client.force_login(manager.user, backend="django.contrib.auth.backends.ModelBackend")
+    manager_client.force_login(manager.user, backend="portal.accounts.backends.PortalPasswordBackend")
     status, median, queries = _measure(manager_client, reverse("campaigns:team", args=[draft.pk]))
     rows.append(
         (
@@ -300,7 +300,7 @@ def campaign(out: TextIO) -> Rows:
         .first()
     )
     person = Client()
-    person.force_login(pending.profile.user, backend="django.contrib.auth.backends.ModelBackend")
+    person.force_login(pending.profile.user, backend="portal.accounts.backends.PortalPasswordBackend")
     url = reverse("campaigns:request", args=[pending.pk])
     person.get(url)
     started = time.perf_counter()

@@ -4,7 +4,7 @@
 2. DirectoryPasswordBackend: the typed login and password against LDAP / Active Directory.
 3. LocalLoginGate: lets Django's ModelBackend check a portal password only for the accounts that
    AUTH_LOCAL_LOGIN allows (everyone, administrators and break-glass accounts, or nobody).
-4. django.contrib.auth.backends.ModelBackend: the portal password.
+4. PortalPasswordBackend: the portal password (Django's ModelBackend).
 5. OIDCBackend: the return from the OpenID Connect provider (code, state, nonce, PKCE).
 
 A backend that finds the person but refuses them raises PermissionDenied so that no later backend
@@ -19,9 +19,12 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
+
+from portal.roles import active_user_with_roles
 
 from . import config, oidc
 from .ldap import DirectoryUnavailable, PasswordRefused, check_password
@@ -65,7 +68,15 @@ class DirectoryPasswordBackend:
             raise PermissionDenied(refusal.reason) from refusal
 
     def get_user(self, user_id):
-        return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+        return active_user_with_roles(user_id)
+
+
+class PortalPasswordBackend(ModelBackend):
+    """Django's password check; the person of each request is read with their roles, in one query
+    (portal.roles.active_user_with_roles)."""
+
+    def get_user(self, user_id):
+        return active_user_with_roles(user_id)
 
 
 class LocalLoginGate:
@@ -227,4 +238,4 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return directory_person(identity)
 
     def get_user(self, user_id):
-        return self.UserModel._default_manager.filter(pk=user_id, is_active=True).first()
+        return active_user_with_roles(user_id)

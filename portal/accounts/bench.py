@@ -95,7 +95,7 @@ def sign_in(out: TextIO, using: str = "default") -> Rows:
         results.append((_("contrôles avant un mot de passe (attaque en cours)"), elapsed))
         results.append((_("contrôles avant un mot de passe — requêtes"), str(queries)))
         client = Client()
-        client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(officer, backend="portal.accounts.backends.PortalPasswordBackend")
         base = reverse("accounts:sign_in_log")
         year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
         for label, path in (

@@ -136,7 +136,7 @@ def roster(out: TextIO, using: str = "default") -> Rows:
             (_("%(n)s désignations créées (bulk)") % {"n": created}, f"{time.perf_counter() - started:.2f} s")
         )
         client = Client()
-        client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(officer, backend="portal.accounts.backends.PortalPasswordBackend")
         base = reverse("roster:roster")
         last = (created + 49) // 50
         for label, path in (

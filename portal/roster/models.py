@@ -194,6 +194,19 @@ class Designation(models.Model):
         return self.status == self.Status.ACTIVE and self.start_date <= today <= self.end_date
 
 
+def designation_in_force(day: datetime.date, prefix: str = "") -> Q:
+    """§6.3: a confirmed designation of an active person, started and not over on `day`; `prefix` reaches a
+    designation from another model ("designation__")."""
+    return Q(
+        **{
+            f"{prefix}status": Designation.Status.ACTIVE,
+            f"{prefix}start_date__lte": day,
+            f"{prefix}end_date__gte": day,
+            f"{prefix}profile__is_active": True,
+        }
+    )
+
+
 class DesignationAccount(models.Model):
     """Which accounts a designation names. Rows are kept: an account in use cannot be deleted."""
 

@@ -17,7 +17,7 @@ from portal.models import Direction
 from portal.roles import roles_for
 
 from . import rules
-from .models import Designation, DesignationAccount, DesignationEvent, OfficialAccount
+from .models import Designation, DesignationAccount, DesignationEvent, OfficialAccount, designation_in_force
 
 EXPIRING_SOON_DAYS = 30
 # Directions are asked to renew this many days before a designation ends (§7.4, docs/rules.md).
@@ -78,14 +78,7 @@ def is_authorized_user(user: AbstractBaseUser | AnonymousUser) -> bool:
     """§6.3: does this person hold a confirmed designation in force today?"""
     if not user.is_authenticated:
         return False
-    today = timezone.localdate()
-    return Designation.objects.filter(
-        profile__user=user,
-        profile__is_active=True,
-        status=Designation.Status.ACTIVE,
-        start_date__lte=today,
-        end_date__gte=today,
-    ).exists()
+    return Designation.objects.filter(designation_in_force(timezone.localdate()), profile__user=user).exists()
 
 
 def with_list_data(queryset: QuerySet[Designation]) -> QuerySet[Designation]:

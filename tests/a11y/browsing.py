@@ -39,7 +39,7 @@ MAX_PAGES = 60
 def session_cookie(live_server_url: str, username: str) -> dict:
     user = get_user_model().objects.get(username=username)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="portal.accounts.backends.PortalPasswordBackend")
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

@@ -156,5 +156,5 @@ def _session_cookie(user, live_server) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="portal.accounts.backends.PortalPasswordBackend")
     return client.cookies[django_settings.SESSION_COOKIE_NAME].value

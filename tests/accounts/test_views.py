@@ -42,7 +42,7 @@ def test_dcai_reads_the_sign_in_log(org, login, name):
 
 def test_administrators_read_it_too(client, db):
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="portal.accounts.backends.PortalPasswordBackend")
     assert client.get(LOG).status_code == 200
 
 
@@ -200,7 +200,7 @@ def test_a_configuration_nobody_could_sign_in_with_stops_the_portal(settings, va
 
 def test_the_admin_signs_out_through_the_portal_too(client, db):
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="portal.accounts.backends.PortalPasswordBackend")
     response = client.post("/admin/logout/")
     assert response["Location"] == reverse("accounts:signed_out")
     assert SignInEvent.objects.filter(kind=Kind.SIGN_OUT, user=admin).exists()

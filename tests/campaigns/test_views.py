@@ -124,7 +124,7 @@ def test_admin_shows_acknowledgements_read_only(org, launched, version, client):
     assert not model_admin.has_delete_permission(request, ack)
     assert not model_admin.has_change_permission(request, ack)
     assert not model_admin.has_add_permission(request)
-    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(superuser, backend="portal.accounts.backends.PortalPasswordBackend")
     assert client.get(reverse("admin:policies_acknowledgement_changelist")).status_code == 200
     assert (
         client.post(

@@ -54,7 +54,7 @@ def test_the_incident_page_writes_one_audit_row_with_who_where_how(org, login, i
 
 def test_an_admin_read_writes_an_audit_row(org, client, incident, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
-    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(root, backend="portal.accounts.backends.PortalPasswordBackend")
     response = client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
     assert response.status_code == 200
     row = AuditRecord.objects.get(channel="admin")

@@ -131,6 +131,6 @@ def test_the_form_records_an_entry_and_refuses_a_non_image(org, accounts, netiqu
 def test_nobody_edits_or_deletes_an_entry_in_the_admin(org, accounts, netiquette_version, client, django_user_model):
     entry = _record(org.user("bob"), accounts[0])
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
-    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(root, backend="portal.accounts.backends.PortalPasswordBackend")
     assert client.get(reverse("admin:moderation_journalentry_delete", args=[entry.pk])).status_code == 403
     assert client.post(reverse("admin:moderation_journalentry_change", args=[entry.pk]), {}).status_code == 403

@@ -61,7 +61,7 @@ def test_two_officers_at_once_one_wins_the_other_is_told(org):
 
     def act(name: str) -> None:
         client = Client()
-        client.force_login(org.user(name), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(org.user(name), backend="portal.accounts.backends.PortalPasswordBackend")
         try:
             barrier.wait()
             response = client.post(url, {"seen": seen})

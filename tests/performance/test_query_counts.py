@@ -1,6 +1,6 @@
 """Query counts of the pages `manage.py bench` measures (docs/rules.md, "Performance"): each page at most
-12 queries, the same number at 20 and at 200 incidents, and at most 3 before the view (session, user,
-roles with the unread count)."""
+12 queries, the same number at 20 and at 200 incidents, and at most 2 before the view (the session, then the
+person with their roles and unread count)."""
 
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ from tests.incidents.factories import build_incidents
 from . import floor
 
 MAX_QUERIES = 12
-MAX_FLOOR = 3
+MAX_FLOOR = 2
 SMALL, LARGE = 20, 200
 
 QUEUE = "incidents:queue"
@@ -153,6 +153,26 @@ def test_the_unread_count_of_the_navigation_is_never_stale(org, login):
     notify(kind="notifications.notice", recipient=org.user("alice"))
     html = client.get(reverse("incidents:mine")).content.decode()
     assert 'text-bg-warning">2<span class="visually-hidden"> non lues' in html
+
+
+def test_the_person_of_a_request_is_read_with_their_roles(org, login, django_assert_num_queries):
+    from portal.roles import active_user_with_roles
+
+    carol = org.user("carol")
+    with django_assert_num_queries(1):
+        user = active_user_with_roles(str(carol.pk))  # as the session keeps it
+        roles = roles_for(user)
+    assert user == carol and user.get_session_auth_hash() == carol.get_session_auth_hash()
+    assert roles.headed_direction_ids == {org.care.pk} and roles.profile.direction == carol.profile.direction
+    carol.is_active = False
+    carol.save(update_fields=["is_active"])
+    assert active_user_with_roles(carol.pk) is None
+    assert active_user_with_roles("not-a-number") is None and active_user_with_roles(987_654_321) is None
+    # A deactivated account's session no longer opens a page: the next request is sent to sign in.
+    client = login(org.user("bob"))
+    assert client.get(reverse("incidents:mine")).status_code == 200
+    type(carol).objects.filter(username="bob").update(is_active=False)
+    assert "/comptes/connexion/" in client.get(reverse("incidents:mine"))["Location"]
 
 
 def test_a_role_given_between_two_requests_counts_at_the_next_one(org, login):

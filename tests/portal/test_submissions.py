@@ -136,7 +136,7 @@ def test_two_concurrent_posts_of_one_declaration_make_one_incident(org, with_key
 
     def post() -> None:
         client = Client()
-        client.force_login(org.user("alice"), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(org.user("alice"), backend="portal.accounts.backends.PortalPasswordBackend")
         try:
             barrier.wait()
             answers.append(client.post(reverse("incidents:declare"), data))

@@ -87,7 +87,7 @@ def cluster(transactional_db):
 
 
 def test_postgres_restart_during_a_declaration(cluster, redis, org, client, tmp_path, rig):
-    client.force_login(org.user("alice"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(org.user("alice"), backend="portal.accounts.backends.PortalPasswordBackend")
     session = client.cookies["sessionid"].value
     cluster.copy_database(database_url_for_worker(), "portal")  # the organisation and alice's session
     port = free_port()

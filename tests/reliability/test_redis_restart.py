@@ -26,7 +26,7 @@ def test_launch_with_redis_down_then_redis_crashing_mid_delivery(rig, redis, inb
     rig.beat()
 
     redis.kill()
-    client.force_login(org.user("harry"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(org.user("harry"), backend="portal.accounts.backends.PortalPasswordBackend")
     url = reverse("campaigns:launch", args=[campaign.pk])  # a running web process has its URLs loaded
     started = time.monotonic()
     response = client.post(url)

@@ -47,7 +47,7 @@ def test_404_with_debug_off_is_the_portal_page_in_both_languages(org, login):
 def test_500_is_the_portal_page_with_the_request_id(org, settings):
     settings.ROOT_URLCONF = "tests.ux.failing_urls"
     client = Client(raise_request_exception=False)
-    client.force_login(org.user("alice"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(org.user("alice"), backend="portal.accounts.backends.PortalPasswordBackend")
     response = client.get("/echec/")
     html = response.content.decode()
     assert response.status_code == 500

@@ -8,7 +8,7 @@ from django.urls import reverse
     ("language", "heading"), [("fr", "Vous êtes déconnecté"), ("en", "You are signed out")]
 )
 def test_signing_out_says_so_and_ends_the_session(client, org, settings, language, heading):
-    client.force_login(org.user("alice"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(org.user("alice"), backend="portal.accounts.backends.PortalPasswordBackend")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.post(reverse("logout"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:signed_out")
