@@ -19,6 +19,11 @@ The remaining duplicate window: the SMTP server has accepted the message and the
 stays unreachable for longer than MARK_SENT_BUDGET, or the process dies (kill -9, power loss) before its
 "mark sent" commits. The row is then sent again once its claim is released, with the same Message-ID.
 Nothing is lost; a row caught in that window is sent at most once more per such fault.
+
+A batch's statements commit without waiting for PostgreSQL's disk flush (`synchronous_commit` off for the
+batch only: `relaxed_commits`). A commit is visible to every other connection at once, so a worker killed
+mid-batch changes nothing above; only a crash of the PostgreSQL server itself may lose the marks committed
+in the last fraction of a second, and those rows are sent once more, with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -33,11 +38,19 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Func, IntegerField, Q
 from django.utils import timezone, translation
 
-from .emails import Rendered, build_message, recipient_language, render_digest, render_notification
+from .emails import (
+    PreparedEmails,
+    Rendered,
+    build_message,
+    recipient_language,
+    render_digest,
+    render_notification,
+)
 from .models import Notification, email_message_id
 
 logger = logging.getLogger(__name__)
@@ -182,9 +195,16 @@ def _fetch(notification_id: int) -> Notification | None:
     return Notification.objects.select_related("recipient", "recipient__profile").filter(pk=notification_id).first()
 
 
-def _send_claimed(notification: Notification, now: datetime.datetime, connection=None, render=None) -> str:
+def _send_built(rendered: Rendered, address: str, message_id: str, connection=None) -> None:
+    build_message(rendered, address, connection=connection, message_id=message_id).send()
+
+
+def _send_claimed(
+    notification: Notification, now: datetime.datetime, connection=None, render=None, send=None
+) -> str:
     """Send a row this worker claimed at `now`; the caller marks it sent (Outcome.SENT) afterwards.
-    Raises TransientDeliveryError when a retry is due. `render`: as `render_notification` (a batch's cache)."""
+    Raises TransientDeliveryError when a retry is due. `render`: as `render_notification` (a batch's cache);
+    `send`: as `_send_built` (a batch's prepared emails)."""
     address = _address_of(notification.recipient)
     if not address:
         _ours([notification.pk], now).update(
@@ -193,7 +213,7 @@ def _send_claimed(notification: Notification, now: datetime.datetime, connection
         return Outcome.NO_ADDRESS
     try:
         rendered = (render or render_notification)(notification, recipient_language(notification.recipient))
-        build_message(rendered, address, connection=connection, message_id=notification.message_id).send()
+        (send or _send_built)(rendered, address, notification.message_id, connection)
     except RETRYABLE as exc:
         countdown = _record_failure([notification.pk], now, exc, release_to=Status.PENDING)
         if countdown is None:
@@ -284,6 +304,21 @@ def mark_sent_and_claim(sent: tuple[int, datetime.datetime], notification_id: in
     return False
 
 
+def relaxed_commits(relaxed: bool) -> None:
+    """A batch's commits do not wait for the disk flush (module docstring); back to the server's setting
+    after. On PostgreSQL only; a lost connection is replaced with the server's setting anyway."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off" if relaxed else "RESET synchronous_commit")
+    except DATABASE_UNAVAILABLE:
+        # The batch's own statements meet the lost database and hand the batch back (tasks.py).
+        logger.warning("Could not %s the batch's commits", "relax" if relaxed else "restore", exc_info=True)
+        if not relaxed:
+            _fresh_connection()
+
+
 class SharedConnection:
     """One SMTP connection reused across a batch; reopened after an error.
 
@@ -296,6 +331,15 @@ class SharedConnection:
         self._rows: dict[int, Notification] = {}
         self._unmarked: tuple[int, datetime.datetime] | None = None
         self._rendered: dict[tuple, Rendered] = {}
+        # Over SMTP, each email is the batch's prepared bytes with its own headers (emails.PreparedEmails).
+        self._prepared = PreparedEmails() if isinstance(self.connection, SmtpBackend) else None
+
+    def send(self, rendered: Rendered, address: str, message_id: str, connection) -> None:
+        data = self._prepared.bytes_for(rendered, address, message_id) if self._prepared else None
+        if data is None:
+            return _send_built(rendered, address, message_id, connection)
+        # What Django's SMTP backend does with a built message (open before, sendmail of its bytes).
+        connection.connection.sendmail(self._prepared.from_address, [address], data)
 
     def render(self, notification: Notification, language: str) -> Rendered:
         """Emails of a batch with the same content are rendered once (a campaign: one kind, one link). Keyed
@@ -309,10 +353,14 @@ class SharedConnection:
         return self._rendered[key]
 
     def __enter__(self):
+        relaxed_commits(True)
         return self
 
     def __exit__(self, *exc_info):
-        self.close()
+        try:
+            self.close()
+        finally:
+            relaxed_commits(False)
 
     def prefetch(self, notification_ids: list[int]) -> None:
         """Read the batch's rows with their recipients at once (a lost database: read one by one later)."""
@@ -367,7 +415,7 @@ class SharedConnection:
             notification = self._rows.pop(notification_id, None) or _fetch(notification_id)
             if notification is None:
                 return Outcome.SKIPPED
-            outcome = _send_claimed(notification, now, self.connection, render=self.render)
+            outcome = _send_claimed(notification, now, self.connection, render=self.render, send=self.send)
         except RETRYABLE as exc:  # the connection broke outside a send (e.g. on close)
             self.close()
             raise TransientDeliveryError(str(exc), backoff(1)) from exc

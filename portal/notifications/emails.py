@@ -6,12 +6,15 @@ content of an incident nor personal information (the context only holds short la
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from email.utils import formatdate
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -116,3 +119,50 @@ def build_message(rendered: Rendered, to: str, connection=None, message_id: str 
     )
     message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+# An address or Message-ID that is written into the headers as it is: ASCII, no space, quote, comma or
+# angle bracket (anything else is encoded or folded by the email package, so the email is built in full).
+_VERBATIM_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,190}$")
+_VERBATIM_ID = re.compile(r"^<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]{1,120}>$")
+
+
+class PreparedEmails:
+    """The emails of one batch, serialised once per content (docs/rules.md, "Performance").
+
+    Building a MIME message (headers encoded and folded, three parts) costs more than the SMTP exchange
+    that sends it. An email of a batch differs from another with the same content only by its To,
+    Message-ID and Date headers: the message is built once per content with stand-ins for those three, and
+    each email is the same bytes with its own. An address or Message-ID the email package would encode or
+    fold gets a message built in full (`bytes_for` returns None).
+    """
+
+    _TO = "destinataire-a-remplacer@portail.invalid"
+    _ID = "<identifiant-a-remplacer@portail.invalid>"
+
+    def __init__(self):
+        self._prototypes: dict[tuple, tuple[bytes, bytes]] = {}
+        self.from_address = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+
+    def _prototype(self, rendered: Rendered) -> tuple[bytes, bytes]:
+        # Keyed by the content itself: the same Rendered object for a batch's identical emails, whose
+        # strings keep their hash.
+        key = (rendered.subject, rendered.text, rendered.html)
+        if key not in self._prototypes:
+            data = build_message(rendered, self._TO, message_id=self._ID).message().as_bytes(linesep="\r\n")
+            date = re.search(rb"^Date: (.*)\r$", data, re.M).group(1)
+            self._prototypes[key] = (data, date)
+        return self._prototypes[key]
+
+    def bytes_for(self, rendered: Rendered, address: str, message_id: str) -> bytes | None:
+        """The email of `rendered` to `address`, as build_message(...).message().as_bytes() would write it;
+        None when it must be built in full."""
+        if not (_VERBATIM_ADDRESS.match(address) and _VERBATIM_ID.match(message_id)):
+            return None
+        data, date = self._prototype(rendered)
+        fresh = formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode()
+        return (
+            data.replace(b"To: " + self._TO.encode(), b"To: " + address.encode(), 1)
+            .replace(b"Message-ID: " + self._ID.encode(), b"Message-ID: " + message_id.encode(), 1)
+            .replace(b"Date: " + date, b"Date: " + fresh, 1)
+        )
