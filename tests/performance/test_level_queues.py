@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from incidents.forms.queues import sort_ordering
 from incidents.models import Incident
-from incidents.selectors.lists import queue_levels, queue_overdue_levels, queue_to_handle
+from incidents.selectors.lists import queue_counts, queue_levels, queue_overdue_levels, queue_to_handle
 from portal.permissions import direction_delegate_add
 from tests.incidents.factories import build_incidents
 
@@ -74,6 +74,13 @@ def test_three_roles_see_the_union_of_the_three_single_role_people(org, sort):
     overdue = queue_overdue_levels(person).map(lambda base: base.order_by(*ordering))
     assert _pages(overdue, 4) == list(overdue.whole.values_list("pk", flat=True))
     assert 0 < overdue.count() < len(expected)
+    # The tab counts, each level counted on its own: the same as counting the whole queue at once.
+    now = timezone.now()
+    assert queue_counts(person, now) == {
+        "to_handle": queue.whole.count(),
+        "overdue": queue_overdue_levels(person, now).whole.count(),
+    }
+    assert queue_counts(org.user("diane"), now)["to_handle"] == queue_to_handle(org.user("diane")).count()
 
 
 def test_three_roles_queue_costs_the_same_queries_at_any_size(org, login):
