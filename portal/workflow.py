@@ -25,10 +25,12 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .choices import QuickChoiceLabels
+
 M = TypeVar("M", bound=models.Model)
 
 
-class EventBase(models.Model):
+class EventBase(QuickChoiceLabels, models.Model):
     """One step in the life of a row: who did what, when, from which state to which, with a note.
 
     Rows are only ever added. The actor is kept (PROTECT): people are deactivated, never deleted, and

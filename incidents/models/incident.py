@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal.choices import QuickChoiceLabels
+
 SHARE_PERMISSION = "consult_shared_incident"
 
 
@@ -24,7 +26,7 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Incident(models.Model):
+class Incident(QuickChoiceLabels, models.Model):
     class Platform(models.TextChoices):
         FACEBOOK = "facebook", "Facebook"
         INSTAGRAM = "instagram", "Instagram"

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import QuickChoiceLabels
 from portal.dates import AddYears
 from portal.workflow import EventBase
 
@@ -34,7 +35,7 @@ from .incident import Incident
 MINIMUM_RETENTION_YEARS = 5
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(QuickChoiceLabels, models.Model):
     class Regime(models.TextChoices):
         HEALTH = (
             "health",

@@ -10,8 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import QuickChoiceLabels
 
-class SignInEvent(models.Model):
+
+class SignInEvent(QuickChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", _("Connexion")
         REFUSAL = "refusal", _("Refus")

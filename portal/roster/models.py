@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import QuickChoiceLabels
 from portal.dates import AddYears
 from portal.workflow import EventBase
 
@@ -22,7 +23,7 @@ from portal.workflow import EventBase
 PERIOD_YEARS = 1
 
 
-class OfficialAccount(models.Model):
+class OfficialAccount(QuickChoiceLabels, models.Model):
     """An official social-media account of the institution, run by DCAI (§7.3)."""
 
     class Platform(models.TextChoices):
@@ -63,7 +64,7 @@ class OfficialAccount(models.Model):
         return f"{self.get_platform_display()} · {self.handle}"
 
 
-class Designation(models.Model):
+class Designation(QuickChoiceLabels, models.Model):
     """A staff member allowed by their direction to act on named official accounts (§6.3, §7.4)."""
 
     class Role(models.TextChoices):
