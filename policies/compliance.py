@@ -7,11 +7,11 @@ report (incidents), which may not know more than these numbers.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, FilteredRelation, Q
 
 from portal.models import StaffProfile
 
-from .models import Acknowledgement, PolicyVersion
+from .models import PolicyVersion
 from .selectors import version_in_force
 
 
@@ -25,14 +25,16 @@ def acknowledgement_compliance(*, version: PolicyVersion | None = None, directio
     version = version or version_in_force()
     if version is None:
         return {"version": None, "total": 0, "done": 0, "rate": 0.0, "by_direction": []}
-    confirmed = Acknowledgement.objects.filter(version=version, user_id=OuterRef("user_id"))
     staff = StaffProfile.objects.filter(is_active=True)
     if direction is not None:
         staff = staff.filter(direction=direction)
+    # A join to the version's acknowledgements (at most one per person), not a lookup per person.
     rows = (
-        staff.annotate(confirmed=Exists(confirmed))
+        staff.annotate(
+            confirmed=FilteredRelation("user__acknowledgements", condition=Q(user__acknowledgements__version=version))
+        )
         .values("direction__code", "direction__name_fr", "direction__name_en")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(confirmed=True)))
+        .annotate(total=Count("pk"), done=Count("confirmed"))
         .order_by("direction__code")
     )
     by_direction = [

@@ -327,3 +327,27 @@ def test_navigation_by_role(org, login):
 def test_incidents_root_sends_each_person_to_their_page(org, login):
     assert login(org.user("alice")).get("/incidents/")["Location"] == "/incidents/mes-declarations/"
     assert login(org.user("diane")).get("/incidents/")["Location"] == "/incidents/file/a-traiter/"
+
+
+def test_institution_counts_for_hr_hand_counted(org):
+    """Open, overdue, declared and closed in 30 days, each counted on its own index, in one query."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import Incident
+    from incidents.selectors import institution_counts
+    from tests.incidents.factories import build_incidents
+
+    now = timezone.now()
+    assert institution_counts(now) == {"open": 0, "overdue": 0, "declared_30d": 0, "closed_30d": 0}
+    build_incidents(2, declarer=org.user("alice"), deadline_at=now - timedelta(hours=1))  # open, overdue
+    build_incidents(1, declarer=org.user("alice"), level=Incident.Level.DCAI, deadline_at=now + timedelta(days=1))
+    closed = build_incidents(2, declarer=org.user("alice"), level=Incident.Level.CLOSED)
+    Incident.objects.filter(pk=closed[0].pk).update(
+        created_at=now - timedelta(days=60), closed_at=now - timedelta(days=40)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        counts = institution_counts(now)
+    assert len(ctx.captured_queries) == 1
+    assert counts == {"open": 3, "overdue": 2, "declared_30d": 4, "closed_30d": 1}
