@@ -27,7 +27,7 @@ class PrecompiledValues:
     None.
     """
 
-    def __init__(self, name: str, build: Callable[[int], QuerySet], using: str = DEFAULT_DB_ALIAS):
+    def __init__(self, name: str, build: Callable[[int, datetime.date], QuerySet], using: str = DEFAULT_DB_ALIAS):
         self.name = name
         self.build = build
         self.using = using
