@@ -29,6 +29,7 @@ from portal.bench import PageFigures, measure_page
 from portal.models import Direction, StaffProfile
 
 from .models import Incident, ReferenceCounter, RegisterEntry
+from .retention import register_keep_until
 from .services import incident_declare
 
 TOTAL = int(os.environ.get("INCIDENTS_BENCH_TOTAL", "100000"))
@@ -161,27 +162,7 @@ def _register_some(rng: random.Random, after_pk: int, officer) -> None:
     for pk, created in closed.iterator():
         if rng.random() >= 0.01:
             continue
-        day = timezone.localtime(created).date()
-        entries.append(
-            RegisterEntry(
-                incident_id=pk,
-                regime=RegisterEntry.Regime.HEALTH,
-                information_description="Banc d'essai.",
-                circumstances="Banc d'essai.",
-                incident_start=day,
-                learned_start=day,
-                persons_count=1,
-                risk_sensitivity="-",
-                risk_malicious_uses="-",
-                risk_consequences="-",
-                risk_likelihood="-",
-                serious_injury_risk=False,
-                risk_conclusion_reason="-",
-                measures="-",
-                keep_until=day.replace(year=day.year + 6, day=min(day.day, 28)),
-                created_by=officer,
-            )
-        )
+        entries.append(bench_register_entry(incident_id=pk, learned=timezone.localdate(created), created_by=officer))
     RegisterEntry.objects.bulk_create(entries, batch_size=1000)
 
 
@@ -234,6 +215,30 @@ def _analyze() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {Incident._meta.db_table}")
             cursor.execute(f"VACUUM ANALYZE {RegisterEntry._meta.db_table}")
+
+
+def bench_register_entry(*, incident_id: int, learned, created_by, **fields) -> RegisterEntry:
+    """A register entry with placeholder answers, learned of on `learned` and kept as long as the retention
+    rule says (`incidents.retention.register_keep_until`); `fields` replace any of its values."""
+    values = {
+        "regime": RegisterEntry.Regime.HEALTH,
+        "information_description": "Banc d'essai.",
+        "circumstances": "Banc d'essai.",
+        "incident_start": learned,
+        "persons_count": 1,
+        "risk_sensitivity": "-",
+        "risk_malicious_uses": "-",
+        "risk_consequences": "-",
+        "risk_likelihood": "-",
+        "serious_injury_risk": False,
+        "risk_conclusion_reason": "-",
+        "measures": "-",
+    }
+    entry = RegisterEntry(
+        incident_id=incident_id, learned_start=learned, created_by=created_by, **{**values, **fields}
+    )
+    entry.keep_until = register_keep_until(entry)
+    return entry
 
 
 def _thousands(n: int) -> str:

@@ -13,7 +13,7 @@ import os
 import random
 import statistics as stats
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TextIO
 
 from django.db import connection, transaction
@@ -25,7 +25,7 @@ from django.utils import timezone
 from portal.bench import SqlClock as _QueryCounter
 from portal.models import Direction, StaffProfile
 
-from ..bench import REPEAT, _client_for
+from ..bench import REPEAT, _client_for, bench_register_entry
 from ..models import Incident, InternalNote, RegisterEntry, Takedown
 from ..services import board_report_generate
 from . import period as periods
@@ -215,25 +215,12 @@ def _activity(rng: random.Random, dcai_user) -> tuple[int, int, int]:
         if category == Incident.Category.PATIENT_INFO and rng.random() < 0.3:
             learned = timezone.localdate(reached_dcai)
             entries.append(
-                RegisterEntry(
+                bench_register_entry(
                     incident_id=pk,
-                    regime="health",
-                    information_description="Nom d'un usager.",
-                    circumstances="Banc d'essai.",
-                    incident_start=learned - timedelta(days=1),
-                    learned_start=learned,
-                    persons_count=1,
-                    risk_sensitivity="-",
-                    risk_malicious_uses="-",
-                    risk_consequences="-",
-                    risk_likelihood="-",
-                    serious_injury_risk=False,
-                    risk_conclusion_reason="-",
-                    measures="-",
-                    keep_until=learned.replace(year=learned.year + 6)
-                    if (learned.month, learned.day) != (2, 29)
-                    else date(learned.year + 6, 2, 28),
+                    learned=learned,
                     created_by=dcai_user,
+                    information_description="Nom d'un usager.",
+                    incident_start=learned - timedelta(days=1),
                 )
             )
     Takedown.objects.bulk_create(takedowns, batch_size=BATCH)

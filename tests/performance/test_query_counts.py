@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents import services
+from incidents.bench import bench_register_entry
 from incidents.models import Incident, RegisterEntry
 from portal.notifications.services import notify
 from portal.roles import roles_for
@@ -66,24 +67,7 @@ def _incidents(org, count: int) -> None:
 def _register(org, incidents) -> None:
     today = timezone.localdate()
     RegisterEntry.objects.bulk_create(
-        RegisterEntry(
-            incident=incident,
-            regime=RegisterEntry.Regime.HEALTH,
-            information_description="Renseignements de santé.",
-            circumstances="Publication.",
-            incident_start=today,
-            learned_start=today,
-            persons_count=1,
-            risk_sensitivity="-",
-            risk_malicious_uses="-",
-            risk_consequences="-",
-            risk_likelihood="-",
-            serious_injury_risk=False,
-            risk_conclusion_reason="-",
-            measures="-",
-            keep_until=today.replace(year=today.year + 6, day=min(today.day, 28)),
-            created_by=org.user("diane"),
-        )
+        bench_register_entry(incident_id=incident.pk, learned=today, created_by=org.user("diane"))
         for incident in incidents
     )
 
