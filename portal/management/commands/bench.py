@@ -10,6 +10,7 @@ The child migrates, builds the synthetic institution (portal.bench.build_institu
 section of settings.PORTAL_BENCH_SECTIONS and prints one table.
 """
 
+import logging
 import os
 import subprocess
 import sys
@@ -182,6 +183,8 @@ class Command(BaseCommand):
         if os.environ.get(CHILD_FLAG) != "1":
             raise CommandError(_("--child est réservé au banc d'essai lui-même."))
         call_command("migrate", interactive=False, verbosity=0)
+        # One log line per measured request would bury the figures (LOG_LEVEL=INFO is the default).
+        logging.getLogger("portal.request").setLevel(logging.WARNING)
         table = []
         self.stdout.write(_("Construction de l'établissement…"))
         for metric, value in build_institution(
