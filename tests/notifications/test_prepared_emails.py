@@ -50,7 +50,18 @@ def test_what_the_email_package_would_encode_is_built_in_full(db, address, messa
     assert PreparedEmails().bytes_for(rendered, address, message_id) is None
 
 
-def test_a_batch_over_smtp_gives_each_row_its_own_headers(org, settings, smtp_server):
+def test_a_batch_over_smtp_gives_each_row_its_own_headers(org, settings, smtp_server, monkeypatch):
+    from portal.notifications import emails
+
+    built = []
+    real_build = emails.build_message
+
+    def counting(*args, **kwargs):
+        built.append(args[1])
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(emails, "build_message", counting)  # what PreparedEmails builds
+    monkeypatch.setattr(delivery, "build_message", counting)  # what a message built in full uses
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -64,6 +75,8 @@ def test_a_batch_over_smtp_gives_each_row_its_own_headers(org, settings, smtp_se
     assert {(m["To"], m["Message-ID"], "INC-2026-00042" if "00042" in text_and_html(m)[0] else "INC-2026-00043")
             for m in received} == expected  # fmt: skip
     assert len({m["Message-ID"] for m in received}) == 4
+    # Two distinct emails, each built once (with the stand-in address), never once per row.
+    assert built == [PreparedEmails._TO, PreparedEmails._TO]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
