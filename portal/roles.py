@@ -8,6 +8,7 @@ the staff who report to them) and from one per-object permission (delegate of a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -93,10 +94,12 @@ def _joined_ids(queryset, owner: str, value: str) -> Subquery:
     )
 
 
-def _user_fields() -> list[str]:
+@lru_cache(maxsize=1)
+def _user_fields() -> tuple[str, ...]:
+    """The user model's columns, read once (every signed-in request builds its user from them)."""
     from django.contrib.auth import get_user_model
 
-    return [f.attname for f in get_user_model()._meta.concrete_fields]
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields)
 
 
 def _roles_query(user_pk: int, day):
