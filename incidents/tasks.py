@@ -33,3 +33,11 @@ def warm_statistics() -> bool:
     from .statistics.cache import warm
 
     return warm()
+
+
+@shared_task(name="incidents.fold_statistics")
+def fold_statistics() -> int:
+    """Beat job (PostgreSQL): the incident counts' pending changes added to the kept counts (statistics.kept)."""
+    from .statistics.kept import fold
+
+    return fold()

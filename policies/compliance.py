@@ -14,15 +14,19 @@ from portal.models import StaffProfile
 from .models import PolicyVersion
 from .selectors import version_in_force
 
+# The default of `version`: the version in force, read here (None says the caller found none in force).
+IN_FORCE = object()
+
 
 def _rate(done: int, total: int) -> float:
     return round(100 * done / total, 1) if total else 0.0
 
 
-def acknowledgement_compliance(*, version: PolicyVersion | None = None, direction=None) -> dict:
+def acknowledgement_compliance(*, version: PolicyVersion | None | object = IN_FORCE, direction=None) -> dict:
     """Active staff and how many confirmed `version` (default: the version in force of the portal's policy),
     in all and by direction (of `direction` only, a Direction, when given). JSON-ready values."""
-    version = version or version_in_force()
+    if version is IN_FORCE:
+        version = version_in_force()
     if version is None:
         return {"version": None, "total": 0, "done": 0, "rate": 0.0, "by_direction": []}
     staff = StaffProfile.objects.filter(is_active=True)

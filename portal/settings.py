@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
     # Audit rows are written unsealed; this chains them (portal.audit.chain).
     "audit-seal-pending": {"task": "audit.seal_pending", "schedule": 60.0},
     "incidents-register-notice-reminders": {"task": "incidents.register_notice_reminders", "schedule": 3600.0},
+    # PostgreSQL: the incident counts' pending changes added to the kept counts (incidents.statistics.kept).
+    "incidents-fold-statistics": {"task": "incidents.fold_statistics", "schedule": 60.0},
 }
 
 # --- Embedded broker and periodic jobs (README, "Production") ------------------------------------------

@@ -9,6 +9,7 @@ from .incident import (
 )
 from .register import RegisterEntry, RegisterEvent, RetentionLog
 from .reports import BoardReport
+from .statistics import StatisticsChange, StatisticsCount
 
 __all__ = [
     "SHARE_PERMISSION",
@@ -28,5 +29,7 @@ __all__ = [
     "RegisterEvent",
     "RegisterNoticeReminder",
     "RetentionLog",
+    "StatisticsChange",
+    "StatisticsCount",
     "Takedown",
 ]

@@ -26,8 +26,9 @@ from portal.bench import SqlClock as _QueryCounter
 from portal.models import Direction, StaffProfile
 
 from ..bench import REPEAT, _client_for, bench_register_entry
-from ..models import Incident, InternalNote, RegisterEntry, Takedown
+from ..models import Incident, InternalNote, RegisterEntry, StatisticsChange, StatisticsCount, Takedown
 from ..services import board_report_generate
+from . import kept
 from . import period as periods
 from .display import present
 from .figures import incident_figures
@@ -286,15 +287,19 @@ def oversight(out: TextIO) -> list[tuple[str, str]]:
     general = Direction.objects.filter(role=Direction.Role.GENERAL).select_related("head").first()
     started = time.perf_counter()
     enriched = _enrich(rng, out)
+    enriched_at = time.perf_counter()
     notes, takedowns, entries = _activity(rng, dcai.user)
+    active_at = time.perf_counter()
     if connection.vendor == "postgresql":
+        kept.fold()  # as beat does every minute
         with connection.cursor() as cursor:
-            for model in (Incident, InternalNote, Takedown, RegisterEntry):
+            for model in (Incident, InternalNote, Takedown, RegisterEntry, StatisticsCount, StatisticsChange):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     rows.append(
         (
             f"préparation : {enriched} incidents, {notes} notes, {takedowns} retraits, {entries} inscriptions",
-            f"{time.perf_counter() - started:.1f} s",
+            f"{time.perf_counter() - started:.1f} s (parcours {enriched_at - started:.1f} s, activité "
+            f"{active_at - enriched_at:.1f} s, compteurs et VACUUM {time.perf_counter() - active_at:.1f} s)",
         )
     )
     sample = Incident.objects.filter(urgent=True).exclude(level=Incident.Level.CLOSED).order_by("pk").first()

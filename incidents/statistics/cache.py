@@ -45,19 +45,19 @@ def _key(period: Period, direction_id: int | None, state: str) -> str:
     return f"incidents-statistics:{database}:{period.token}:{period.start}:{period.end}:{direction_id or 0}:{state}"
 
 
-def page_figures(period: Period, *, direction=None) -> dict:
+def page_figures(period: Period, *, direction=None, directions=None) -> dict:
     """`incident_figures` of the period, as counted at most STATISTICS_CACHE_SECONDS ago with no action since."""
     seconds = _seconds()
     if seconds <= 0:
-        return incident_figures(period, direction=direction)
+        return incident_figures(period, direction=direction, directions=directions)
     key = _key(period, direction.pk if direction is not None else None, data_state())
     try:
         figures = cache.get(key)
     except Exception:  # noqa: BLE001 - the cache only saves time: without it, the figures are counted
         logger.warning("statistics cache unavailable", exc_info=True)
-        return incident_figures(period, direction=direction)
+        return incident_figures(period, direction=direction, directions=directions)
     if figures is None:
-        figures = incident_figures(period, direction=direction)
+        figures = incident_figures(period, direction=direction, directions=directions)
         remember(period, figures, direction=direction)
     return figures
 

@@ -20,18 +20,21 @@ What the figures count:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from portal.models import Direction
 
 from ..models import Incident, RegisterEntry, Takedown
+from . import kept
 from .period import Period
 
 Level = Incident.Level
@@ -171,15 +174,15 @@ def _reached(level: str) -> Q:
     return Q(level=level) | Q(level=Level.CLOSED, closed_at_level=level)
 
 
-def _count_aggregates(now: datetime) -> dict:
-    """Every count by a fixed list of values, as filtered counts of one pass over the incidents."""
-    still_open = ~Q(level=Level.CLOSED)
-    overdue = Q(missed_deadline=True) | (still_open & Q(deadline_at__lt=now))
+def _count_aggregates() -> dict:
+    """Every count by a fixed list of values, as filtered counts of one pass over the incidents. PostgreSQL
+    keeps the same counts per month and direction (migration 0009, incidents_statistics_keys: keep both in
+    step). None depends on the time of day: "open past its deadline" is `_overdue_now`."""
     aggregates = {
         "total": Count("pk"),
         "urgent": Count("pk", filter=Q(urgent=True)),
-        "open": Count("pk", filter=still_open),
-        "overdue": Count("pk", filter=overdue),
+        "open": Count("pk", filter=~Q(level=Level.CLOSED)),
+        "missed": Count("pk", filter=Q(missed_deadline=True)),
         "auto_escalated": Count("pk", filter=Q(auto_escalations__gt=0)),
         "auto_escalations": Coalesce(Sum("auto_escalations"), 0),
     }
@@ -194,14 +197,20 @@ def _count_aggregates(now: datetime) -> dict:
     return aggregates
 
 
+def _overdue_now(now: datetime) -> dict:
+    """Overdue: missed a level's deadline (counted as "missed"), or still open past its deadline now."""
+    late = ~Q(level=Level.CLOSED) & Q(missed_deadline=False, deadline_at__lt=now)
+    return {"open_past_deadline": Count("pk", filter=late)}
+
+
 # Up to this many months (a custom period of three years), each month is a filtered count of the one pass;
 # a longer period groups its months in a pass of their own.
 MONTHS_IN_ONE_PASS = 36
 
 
-def _month_aggregates(period: Period) -> dict:
+def _month_aggregates(months: list[date]) -> dict:
+    """A filtered count per month (first days, consecutive), the last one open-ended."""
     aggregates = {}
-    months = period.months()
     for first, after in zip(months, [*months[1:], None], strict=True):
         within = Q(created_at__gte=_local_start(first))
         if after is not None:
@@ -216,7 +225,7 @@ def _local_start(day: date) -> datetime:
 
 def _by_month(incidents: QuerySet, period: Period, counts: dict) -> list[list]:
     tokens = [f"{month:%Y-%m}" for month in period.months()]
-    if len(tokens) <= MONTHS_IN_ONE_PASS:
+    if all(f"month_{token}" in counts for token in tokens):
         return [[token, counts[f"month_{token}"]] for token in tokens]
     counted = {
         (
@@ -239,34 +248,39 @@ def _direction_aggregates(directions: list[Direction]) -> dict:
 
 def _by_direction(directions: list[Direction], counts: dict) -> list[list]:
     """Every direction with incidents, most first (then by code); "without a direction" last among equals."""
-    rows = [[d.code, d.name_fr, d.name_en, counts[f"direction_{d.pk}"]] for d in directions]
+    rows = [[d.code, d.name_fr, d.name_en, counts.get(f"direction_{d.pk}", 0)] for d in directions]
     rows = sorted((row for row in rows if row[3]), key=lambda row: (-row[3], row[0]))
-    if counts["direction_none"]:
-        at = next((i for i, row in enumerate(rows) if row[3] < counts["direction_none"]), len(rows))
-        rows.insert(at, ["", "", "", counts["direction_none"]])
+    without = counts.get("direction_none", 0)
+    if without:
+        at = next((i for i, row in enumerate(rows) if row[3] < without), len(rows))
+        rows.insert(at, ["", "", "", without])
     return rows
 
 
-def _takedowns(period: Period, direction_id: int | None) -> dict:
+def _takedown_aggregates(period: Period, direction_id: int | None) -> tuple[QuerySet, dict]:
     start, end = period.bounds()
     takedowns = Takedown.objects.filter(requested_at__gte=start, requested_at__lt=end)
     if direction_id:
         takedowns = takedowns.filter(incident__direction_id=direction_id)
     removed = Q(removed_seen_at__isnull=False)
+    aggregates = {"requested": Count("pk"), "obtained": Count("pk", filter=removed)}
     if _native_percentiles():
-        row = takedowns.aggregate(
-            requested=Count("pk"),
-            obtained=Count("pk", filter=removed),
-            median=_PercentileCont(_Seconds(F("removed_seen_at"), F("requested_at")), [0.5], filter=removed),
-        )
-        median = row["median"][0] if row["median"] else None
-        return {"requested": row["requested"], "obtained": row["obtained"], "median_removal": _round(median)}
-    pairs = list(takedowns.values_list("requested_at", "removed_seen_at"))
-    times = [(seen - asked).total_seconds() for asked, seen in pairs if seen is not None]
-    return {"requested": len(pairs), "obtained": len(times), "median_removal": _round(percentile(times, 0.5))}
+        seconds = _Seconds(F("removed_seen_at"), F("requested_at"))
+        aggregates["median_removal"] = _PercentileCont(seconds, [0.5], filter=removed)
+    return takedowns, aggregates
 
 
-def _register(period: Period, direction_id: int | None) -> dict:
+def _takedowns(takedowns: QuerySet, row: dict) -> dict:
+    """Takedowns requested during the period, how many were seen removed, the median time to removal."""
+    if _native_percentiles():
+        median = row["median_removal"][0] if row["median_removal"] else None
+    else:
+        pairs = takedowns.filter(removed_seen_at__isnull=False).values_list("requested_at", "removed_seen_at")
+        median = percentile([(seen - asked).total_seconds() for asked, seen in pairs], 0.5)
+    return {"requested": row["requested"], "obtained": row["obtained"], "median_removal": _round(median)}
+
+
+def _register_aggregates(period: Period, direction_id: int | None) -> tuple[QuerySet, dict]:
     entries = RegisterEntry.objects.all()
     if direction_id:
         entries = entries.filter(incident__direction_id=direction_id)
@@ -276,42 +290,89 @@ def _register(period: Period, direction_id: int | None) -> dict:
         return Q(**{f"{field}{lookup}": value for lookup, value in within.items()})
 
     learned = dated("learned_start")
-    return entries.aggregate(
-        entries=Count("pk", filter=learned),
-        serious_risk=Count("pk", filter=learned & Q(serious_injury_risk=True)),
-        minister=Count("pk", filter=dated("minister_notified_on")),
-        cai=Count("pk", filter=dated("cai_notified_on")),
-        persons=Count("pk", filter=dated("persons_notified_on")),
-        public=Count("pk", filter=learned & Q(public_notice=True)),
-    )
+    return entries, {
+        "entries": Count("pk", filter=learned),
+        "serious_risk": Count("pk", filter=learned & Q(serious_injury_risk=True)),
+        "minister": Count("pk", filter=dated("minister_notified_on")),
+        "cai": Count("pk", filter=dated("cai_notified_on")),
+        "persons": Count("pk", filter=dated("persons_notified_on")),
+        "public": Count("pk", filter=learned & Q(public_notice=True)),
+    }
+
+
+def _aggregated_together(*parts: tuple[QuerySet, dict]) -> dict:
+    """The aggregates of several tables in one statement, each table's as a subquery of one row."""
+    subqueries, params, names = [], [], []
+    for queryset, aggregates in parts:
+        query = queryset.order_by().values(_one=Value(1)).annotate(**aggregates).values(*aggregates).query
+        sql, part_params = query.sql_with_params()
+        subqueries.append(f"({sql}) AS part_{len(subqueries)}")
+        params.extend(part_params)
+        names.extend(aggregates)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(subqueries)}", params)
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 def _rate(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def incident_figures(period: Period, *, direction=None, now: datetime | None = None) -> dict:
-    """The statistics of the incidents declared during `period` (of `direction`, a Direction, if given)."""
+def _counts(incidents: QuerySet, period: Period, directions: list, direction_id: int | None, now: datetime) -> dict:
+    """Every count and (PostgreSQL) time of the period, in a constant number of queries.
+
+    With the counts PostgreSQL keeps (statistics.kept), whole months are read from them and only the days of
+    a month the period covers in part are counted here; else one pass counts the whole period. Either way a
+    last pass over the period counts what depends on the time of day, with the times' percentiles."""
+    counted = _count_aggregates() | _direction_aggregates(directions)
+    at_this_time = _overdue_now(now) | (_duration_aggregates() if _native_percentiles() else {})
+    months = period.months()
+    kept_months = kept.whole_months(period.start, period.end) if connection.vendor == "postgresql" else []
+    found = kept.counts(kept_months, direction_id) if kept_months else None
+    if found is None:
+        if len(months) <= MONTHS_IN_ONE_PASS:
+            counted |= _month_aggregates(months)
+        return incidents.aggregate(**counted, **at_this_time)
+    counts = dict.fromkeys(counted, 0) | found
+    partial = [month for month in months if month not in kept_months]
+    if partial:
+        # The days before and after the kept months, as index ranges (not "all but the kept months").
+        after = (kept_months[-1] + timedelta(days=32)).replace(day=1)
+        edges = []
+        if partial[0] < kept_months[0]:
+            edges.append(Q(created_at__lt=_local_start(kept_months[0])))
+        if partial[-1] > kept_months[-1]:
+            edges.append(Q(created_at__gte=_local_start(after)))
+        rest = incidents.filter(reduce(operator.or_, edges))
+        for name, value in rest.aggregate(**counted, **_month_aggregates(partial)).items():
+            counts[name] = counts.get(name, 0) + (value or 0)
+    return counts | incidents.aggregate(**at_this_time)
+
+
+def incident_figures(period: Period, *, direction=None, now: datetime | None = None, directions=None) -> dict:
+    """The statistics of the incidents declared during `period` (of `direction`, a Direction, if given).
+    `directions`: every direction in order of code, when the caller has read them already."""
     now = now or timezone.now()
     start, end = period.bounds()
     incidents = Incident.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
     direction_id = direction.pk if direction is not None else None
     if direction_id:
         incidents = incidents.filter(direction_id=direction_id)
-    # One pass over the period's incidents whatever their number: every count, month, direction and time is
-    # an aggregate of it (PostgreSQL's percentiles included).
-    directions = [direction] if direction is not None else list(Direction.objects.order_by("code"))
-    aggregates = _count_aggregates(now) | _direction_aggregates(directions)
-    if len(period.months()) <= MONTHS_IN_ONE_PASS:
-        aggregates |= _month_aggregates(period)
-    if _native_percentiles():
-        aggregates |= _duration_aggregates()
-    counts = incidents.aggregate(**aggregates)
+    if direction is not None:
+        directions = [direction]
+    elif directions is None:
+        directions = list(Direction.objects.order_by("code"))
+    counts = _counts(incidents, period, directions, direction_id, now)
     times = _durations_of(counts) if _native_percentiles() else _durations_read(incidents)
     by_month = _by_month(incidents, period, counts)
     by_direction = _by_direction(directions, counts)
+    # Takedowns and the register: one statement for both tables.
+    takedowns, takedown_aggregates = _takedown_aggregates(period, direction_id)
+    register, register_aggregates = _register_aggregates(period, direction_id)
+    others = _aggregated_together((takedowns, takedown_aggregates), (register, register_aggregates))
     total = counts["total"]
     closed = total - counts["open"]
+    overdue = counts["missed"] + counts["open_past_deadline"]
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "token": period.token},
         "direction": None
@@ -331,11 +392,11 @@ def incident_figures(period: Period, *, direction=None, now: datetime | None = N
         + [[OPEN, counts["open"]]],
         "times": times,
         "overdue": {
-            "count": counts["overdue"],
-            "rate": _rate(counts["overdue"], total),
+            "count": overdue,
+            "rate": _rate(overdue, total),
             "auto_escalated": counts["auto_escalated"],
             "auto_escalations": counts["auto_escalations"],
         },
-        "takedowns": _takedowns(period, direction_id),
-        "register": _register(period, direction_id),
+        "takedowns": _takedowns(takedowns, others),
+        "register": {name: others[name] for name in register_aggregates},
     }

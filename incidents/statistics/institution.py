@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from policies.compliance import acknowledgement_compliance
+from policies.compliance import IN_FORCE, acknowledgement_compliance
 from policies.review import review_status_of, review_summary
 from policies.selectors import version_in_force
 from portal.roster.models import Designation
@@ -35,10 +35,11 @@ def roster_figures(today: date, direction=None) -> dict:
     }
 
 
-def policy_status(today: date) -> dict:
+def policy_status(today: date, version=IN_FORCE) -> dict:
     """§7.1, §7.3: the version in force (approval, dates) and its review; how many versions in force of
-    all the policies are due for review."""
-    version = version_in_force()
+    all the policies are due for review. `version`: the version in force (or None), when the caller read it."""
+    if version is IN_FORCE:
+        version = version_in_force()
     return {
         "version": None
         if version is None
@@ -58,9 +59,10 @@ def policy_status(today: date) -> dict:
 
 def institution_figures(today: date, direction=None) -> dict:
     """Acknowledgements and roster (of `direction` when given); the policy's own status is institution-wide."""
+    version = version_in_force()
     return {
         "as_of": today.isoformat(),
-        "compliance": acknowledgement_compliance(direction=direction),
+        "compliance": acknowledgement_compliance(version=version, direction=direction),
         "roster": roster_figures(today, direction),
-        "policy": policy_status(today),
+        "policy": policy_status(today, version),
     }

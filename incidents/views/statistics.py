@@ -23,7 +23,8 @@ def _selection(request):
     today = timezone.localdate()
     form = StatisticsForm(request.GET or None, today=today)
     period, direction = form.chosen_period(), form.chosen_direction()
-    return form, period, direction, page_figures(period, direction=direction), institution_figures(today, direction)
+    figures = page_figures(period, direction=direction, directions=list(form.directions.values()))
+    return form, period, direction, figures, institution_figures(today, direction)
 
 
 def statistics(request):
