@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -10,3 +11,10 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon between a label and its value, by the typography of the current language: French puts a
+    space before it, English does not (a rule of each language, not a text to translate)."""
+    return " : " if (get_language() or "fr").startswith("fr") else ": "

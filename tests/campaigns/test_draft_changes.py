@@ -218,3 +218,16 @@ def test_default_titles_are_in_french_whatever_the_language_of_the_page(org, ver
         services.enrol_new_staff([make_staff("nora", org.tech).pk])
     assert title.startswith("Prise de connaissance – politique ")
     assert Campaign.objects.get(is_continuous=True).title.startswith("Accueil des nouveaux intervenants – ")
+
+
+# --- History line ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"), [("fr", "Harry Test : créée (Brouillon)"), ("en", "Harry Test: created (Draft)")]
+)
+def test_the_history_says_who_created_the_draft_with_each_languages_colon(org, draft, login, settings, language, line):
+    client = login(org.user("harry"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = " ".join(client.get(draft.get_absolute_url()).content.decode().split())
+    assert line in page and "— →" not in page
