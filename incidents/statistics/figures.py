@@ -318,6 +318,21 @@ def _rate(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+def _kept_months(period: Period, months: list[date]) -> list[date]:
+    """The months whose kept counts are exactly the period's: those it covers whole, and its last month
+    from its first day when nothing was declared after the period's end in that month (a period that ends
+    today: nothing is declared in the future), which spares counting that month's days afresh."""
+    whole = kept.whole_months(period.start, period.end)
+    last = months[-1]
+    if last in whole or last < period.start:
+        return whole
+    _start, end = period.bounds()
+    after = _local_start((last + timedelta(days=32)).replace(day=1))
+    if Incident.objects.filter(created_at__gte=end, created_at__lt=after).exists():
+        return whole
+    return [*whole, last]
+
+
 def _counts(incidents: QuerySet, period: Period, directions: list, direction_id: int | None, now: datetime) -> dict:
     """Every count and (PostgreSQL) time of the period, in a constant number of queries.
 
@@ -327,7 +342,7 @@ def _counts(incidents: QuerySet, period: Period, directions: list, direction_id:
     counted = _count_aggregates() | _direction_aggregates(directions)
     at_this_time = _overdue_now(now) | (_duration_aggregates() if _native_percentiles() else {})
     months = period.months()
-    kept_months = kept.whole_months(period.start, period.end) if connection.vendor == "postgresql" else []
+    kept_months = _kept_months(period, months) if connection.vendor == "postgresql" else []
     found = kept.counts(kept_months, direction_id) if kept_months else None
     if found is None:
         if len(months) <= MONTHS_IN_ONE_PASS:

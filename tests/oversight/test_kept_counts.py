@@ -27,6 +27,8 @@ PERIODS = [
     periods.last_12_months(date(2026, 3, 20)),
     periods.custom(date(2025, 11, 15), date(2026, 2, 10)),  # partial months at both ends
     periods.custom(date(2026, 1, 5), date(2026, 1, 20)),  # within one month: nothing kept is read
+    # From the first of a month with nothing declared after its end in that month: the month is read whole.
+    periods.custom(date(2026, 2, 1), date(2026, 2, 20)),
 ]
 
 
@@ -62,6 +64,8 @@ def history(org):
                  closed_at_level=Level.DCAI, outcome=Outcome.FOUNDED, closed_after=timedelta(days=3),
                  category=Category.COPYRIGHT, platform=Platform.X),
         incident(alice, created=at("2026-03-19"), direction=org.tech, level=Level.MANAGER, assigned_manager=org.bob),
+        # After the end of the last twelve months (20 March), in its last month: that month is counted by day.
+        incident(oscar, created=at("2026-03-25"), direction=org.care, level=Level.DCAI, urgent=True),
     ]
     return rows
 
@@ -71,7 +75,7 @@ def test_kept_counts_equal_fresh_counts_after_every_kind_of_write(monkeypatch, o
     assert StatisticsChange.objects.exists()
     assert_kept_equals_afresh(monkeypatch, org)
 
-    first, second, third, fourth, fifth, _sixth = history
+    first, second, third, fourth, fifth, _sixth, _seventh = history
     # A service's save: escalation to the direction, then closure at DCAI.
     first.level, first.assigned_direction = Level.DIRECTION, org.care
     first.auto_escalations, first.missed_deadline = 1, True
