@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from tests.browser.conftest import browser  # noqa: F401  (the Chromium fixture)
 
-from .browsing import PERSONAS, Crawl, page_kind, session_cookie
+from .browsing import PERSONAS, Crawl, session_cookie
 
 # About four minutes per language on two loaded cores: `slow`, run by .ci/run.
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
