@@ -1,8 +1,9 @@
 """The statistics page's figures, kept a few minutes (setting STATISTICS_CACHE_SECONDS, default 300; 0 never).
 
-Counting a year of incidents at the institution's scale takes longer than a page may (README, "Performance").
-The figures are kept under a key that names the database, the period, the direction and the state of the
-data: the newest event of any incident and of the register, the newest incident and takedown. Every action
+Counted afresh, a year of every direction at the institution's scale takes most of a page's time (README,
+"Performance": about 85 ms with the counts PostgreSQL keeps, statistics.kept). The figures are kept under a
+key that names the database, the period, the direction and the state of the data: the newest event of any
+incident and of the register, the newest incident and takedown. Every action
 on an incident or the register writes an event row (docs/architecture.md), so the page after any action
 counts afresh; what changes with time alone (a deadline passing) shows within the delay. A board report
 leaves its figures under the same key: the page then shows exactly the report's figures (§7.1).

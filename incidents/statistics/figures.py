@@ -209,14 +209,17 @@ MONTHS_IN_ONE_PASS = 36
 
 
 def _month_aggregates(months: list[date]) -> dict:
-    """A filtered count per month (first days, consecutive), the last one open-ended."""
-    aggregates = {}
-    for first, after in zip(months, [*months[1:], None], strict=True):
-        within = Q(created_at__gte=_local_start(first))
-        if after is not None:
-            within &= Q(created_at__lt=_local_start(after))
-        aggregates[f"month_{first:%Y-%m}"] = Count("pk", filter=within)
-    return aggregates
+    """A filtered count per month (their first days), each from its first instant to the next month's."""
+    return {
+        f"month_{first:%Y-%m}": Count(
+            "pk", filter=Q(created_at__gte=_local_start(first), created_at__lt=_local_start(_next_month(first)))
+        )
+        for first in months
+    }
+
+
+def _next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
 
 
 def _local_start(day: date) -> datetime:
@@ -327,8 +330,7 @@ def _kept_months(period: Period, months: list[date]) -> list[date]:
     if last in whole or last < period.start:
         return whole
     _start, end = period.bounds()
-    after = _local_start((last + timedelta(days=32)).replace(day=1))
-    if Incident.objects.filter(created_at__gte=end, created_at__lt=after).exists():
+    if Incident.objects.filter(created_at__gte=end, created_at__lt=_local_start(_next_month(last))).exists():
         return whole
     return [*whole, last]
 
@@ -352,7 +354,7 @@ def _counts(incidents: QuerySet, period: Period, directions: list, direction_id:
     partial = [month for month in months if month not in kept_months]
     if partial:
         # The days before and after the kept months, as index ranges (not "all but the kept months").
-        after = (kept_months[-1] + timedelta(days=32)).replace(day=1)
+        after = _next_month(kept_months[-1])
         edges = []
         if partial[0] < kept_months[0]:
             edges.append(Q(created_at__lt=_local_start(kept_months[0])))

@@ -2,9 +2,10 @@
 
 The statistics page counts a period's incidents by category, platform, level reached, outcome, direction and
 month. Counted afresh, a year at the institution's scale is a pass over some 50,000 incidents with eighty
-filtered counts; kept, it is a sum over a few thousand rows. Only whole months of the period are read here:
-a period that starts or ends within a month (the last twelve months end today) counts those days afresh,
-so the figures are exact for any period (incidents.statistics.figures).
+filtered counts; kept, it is a sum over a few thousand rows. Only months whose kept counts are exactly the
+period's are read here (figures._kept_months: those it covers whole, and its last month when nothing was
+declared after the period in it); the other days are counted afresh, so the figures are exact for any
+period (incidents.statistics.figures).
 
 What is kept does not depend on the time of day: "open past its deadline" does, and is counted afresh with
 the times (figures._overdue_now). The counts follow every write to the incidents table through triggers;
