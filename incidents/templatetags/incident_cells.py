@@ -4,12 +4,13 @@ variable lookup per row (docs/rules.md, "Performance").
 
 {% load incident_cells %} then {% incident_status incident %}, {% holder_person incident %},
 {% holder_deadline incident %}; the incident carries `holder` (incidents.selectors.holder).
+A handler queue's rows are drawn whole: {% queue_rows incidents queue_name %}.
 """
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, get_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -67,3 +68,47 @@ def holder_deadline(incident) -> SafeString:
     if holder.overdue:
         html += format_html(' <span class="badge text-bg-danger">{}</span>', gettext("En retard"))
     return html
+
+
+_QUEUE_ROW = (
+    '<tr><th scope="row"><a href="{}">{}</a></th><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>{}'
+    '<td data-label="{}">{}</td></tr>'
+)
+
+
+@register.simple_tag
+def queue_rows(incidents, queue_name: str) -> SafeString:
+    """The rows of a handler queue (incidents/queue.html): reference, declared on, category, platform, direction,
+    status, the person in charge (not for the recently closed), then the closing date or the deadline. The
+    labels each cell repeats for small screens (`data-label`) and the date format are read once per list."""
+    declared, category, platform = gettext("Déclaré le"), gettext("Catégorie"), gettext("Plateforme")
+    direction, status, holder = gettext("Direction"), gettext("Statut"), gettext("Responsable")
+    closed_on, deadline = gettext("Fermé le"), gettext("Échéance")
+    show_holder = queue_name != "recemment-fermes"
+    short_date = get_format("SHORT_DATE_FORMAT")
+
+    def day(value) -> str:
+        return dateformat.format(timezone.localtime(value), short_date) if value else ""
+
+    def row(incident):
+        person = format_html('<td data-label="{}">{}</td>', holder, holder_person(incident)) if show_holder else ""
+        last = (closed_on, day(incident.closed_at)) if incident.is_closed else (deadline, holder_deadline(incident))
+        return (
+            incident.get_absolute_url(),
+            incident.reference,
+            declared,
+            day(incident.created_at),
+            category,
+            incident.get_category_display(),
+            platform,
+            incident.get_platform_display(),
+            direction,
+            incident.holder.direction_code or "—",
+            status,
+            incident_status(incident),
+            person,
+            *last,
+        )
+
+    return format_html_join("\n", _QUEUE_ROW, (row(incident) for incident in incidents))

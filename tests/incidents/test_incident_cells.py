@@ -54,3 +54,48 @@ def test_a_name_is_escaped(org):
     incident = build_incidents(1, declarer=org.user("alice"))[0]
     html = _cells(Incident.objects.select_related("assigned_manager__user").get(pk=incident.pk))
     assert "&lt;b&gt;Bob&lt;/b&gt;" in html and "<b>Bob</b>" not in html
+
+
+# The row of a handler queue as incidents/queue.html drew it with a template per row.
+QUEUE_ROW_TEMPLATE = Template(
+    '{% load i18n incident_cells %}<tr><th scope="row"><a href="{{ incident.get_absolute_url }}">'
+    "{{ incident.reference }}</a></th>"
+    "<td data-label=\"{% translate 'Déclaré le' %}\">{{ incident.created_at|date:'SHORT_DATE_FORMAT' }}</td>"
+    "<td data-label=\"{% translate 'Catégorie' %}\">{{ incident.get_category_display }}</td>"
+    "<td data-label=\"{% translate 'Plateforme' %}\">{{ incident.get_platform_display }}</td>"
+    "<td data-label=\"{% translate 'Direction' %}\">{{ incident.holder.direction_code|default:'—' }}</td>"
+    "<td data-label=\"{% translate 'Statut' %}\">{% incident_status incident %}</td>"
+    "{% if queue_name != 'recemment-fermes' %}<td data-label=\"{% translate 'Responsable' %}\">"
+    "{% holder_person incident %}</td>{% endif %}"
+    "{% if incident.is_closed %}<td data-label=\"{% translate 'Fermé le' %}\">"
+    "{{ incident.closed_at|date:'SHORT_DATE_FORMAT' }}</td>"
+    "{% else %}<td data-label=\"{% translate 'Échéance' %}\">{% holder_deadline incident %}</td>{% endif %}</tr>"
+)
+QUEUE_ROWS = Template("{% load incident_cells %}{% queue_rows incidents queue_name %}")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("queue_name", ["a-traiter", "recemment-fermes"])
+def test_queue_rows_draw_what_the_row_template_drew(org, language, queue_name):
+    bob = org.user("bob")
+    bob.first_name = "<b>Bob</b>"
+    bob.save(update_fields=["first_name"])
+    alice = org.user("alice")
+    past = timezone.now() - timedelta(hours=3)
+    build_incidents(1, declarer=alice, urgent=True, deadline_at=past)
+    build_incidents(1, declarer=alice, level=Incident.Level.CLOSED)
+    build_incidents(1, declarer=alice, level=Incident.Level.DIRECTION)
+    incidents = list(
+        Incident.objects.select_related("direction", "assigned_direction", "assigned_manager__user").order_by("pk")
+    )
+    for incident in incidents:
+        incident.holder = holder_of(incident, show_person=True)
+    with translation.override(language):
+        expected = "\n".join(
+            QUEUE_ROW_TEMPLATE.render(Context({"incident": incident, "queue_name": queue_name}))
+            for incident in incidents
+        )
+        drawn = QUEUE_ROWS.render(Context({"incidents": incidents, "queue_name": queue_name}))
+    assert drawn == expected
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in drawn or queue_name == "recemment-fermes"
+    assert drawn.count("<tr>") == 3
