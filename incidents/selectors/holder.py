@@ -20,6 +20,24 @@ Level = Incident.Level
 
 # What a list must load with its incidents so that every row's holder costs no query.
 HOLDER_RELATED = ("direction", "assigned_direction", "assigned_manager__user", "taken_in_charge_by")
+# The columns `holder_of` reads, for a list that loads only what its rows show (`QuerySet.only`): an
+# incident row has some fifty columns and each person their password hash, which a list never needs.
+_PERSON_COLUMNS = ("first_name", "last_name", "username")
+HOLDER_FIELDS = (
+    "level",
+    "deadline_at",
+    "assigned_direction_id",
+    "assigned_manager_id",
+    "taken_in_charge_by_id",
+    *(
+        f"{direction}__{column}"
+        for direction in ("direction", "assigned_direction")
+        for column in ("code", "name_fr", "name_en")
+    ),
+    "assigned_manager__user",
+    *(f"assigned_manager__user__{column}" for column in _PERSON_COLUMNS),
+    *(f"taken_in_charge_by__{column}" for column in _PERSON_COLUMNS),
+)
 
 TO_TAKE_IN_CHARGE = _("À prendre en charge")
 TAKEN_IN_CHARGE = _("Pris en charge")

@@ -174,3 +174,20 @@ def test_templates_are_compiled_once_outside_debug(settings):
     settings.DEBUG = False
     engine = engines["django"].engine
     assert [type(loader).__module__ for loader in engine.template_loaders] == ["django.template.loaders.cached"]
+
+
+@pytest.mark.parametrize("queue", ["a-traiter", "recemment-fermes"])
+def test_a_queue_reads_only_the_columns_its_rows_show(org, login, queue):
+    """An incident row has some fifty columns (descriptions, every level's dates) and a person a password hash:
+    the queue's page reads only what its rows and their holder show (incidents.views.queues.ROW_FIELDS)."""
+    _incidents(org, SMALL)
+    client = login(org.user("diane"))
+    url = reverse(QUEUE, args=[queue])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    page_query = next(q["sql"] for q in ctx.captured_queries if '"incidents_incident"."reference"' in q["sql"])
+    assert '"incidents_incident"."description"' not in page_query
+    assert '"incidents_incident"."reached_dcai_at"' not in page_query
+    assert '"password"' not in page_query
+    assert '"incidents_incident"."deadline_at"' in page_query and html.count('<tr><th scope="row">') > 1
