@@ -272,7 +272,8 @@ def queues(out: TextIO) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"{_thousands(stages[0])} → {_thousands(stages[-1])} · {key[0]} {key[1]}",
-                f"×{growth:.2f}, {first[key].queries} → {figures.queries} requêtes",
+                f"×{growth:.2f}, {first[key].queries} → {figures.queries} requêtes, "
+                f"{first[key].rows} → {figures.rows} lignes",
             )
         )
     declarer = get_user_model().objects.get(pk=people["declarer"]) if people["declarer"] else people["manager"].user

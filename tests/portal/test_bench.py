@@ -102,3 +102,16 @@ def test_bench_command_runs_tiny_in_its_own_database(tmp_path):
     assert "Section" in text and "Mesure" in text and "Valeur" in text
     assert "50 lignes, nouveaux intervenants (50 créés)" in text
     assert not Path(path).exists()  # removed at the end unless --keep
+
+
+@pytest.mark.django_db
+def test_a_measured_page_says_how_many_table_rows_it_drew(org, login):
+    from django.urls import reverse
+
+    from portal.bench import measure_page
+    from tests.incidents.factories import build_incidents
+
+    build_incidents(3, declarer=org.user("alice"))
+    figures = measure_page(login(org.user("alice")), reverse("incidents:mine"), repeat=1)
+    assert figures.status == 200 and figures.rows == 3 and figures.queries > 0
+    assert str(figures).endswith("3 lignes")
