@@ -50,3 +50,11 @@ def test_takedown_requested_at_defaults_to_now():
     html = str(TakedownForm()["requested_at"])
     now = timezone.localtime()
     assert f'value="{now:%Y-%m-%dT%H:%M}"' in html or f'value="{now:%Y-%m-%dT}' in html
+
+
+def test_the_queue_title_takes_each_languages_colon(org, login):
+    client = login(org.user("bob"))
+    url = reverse("incidents:queue", args=["a-traiter"])
+    assert '<h1 class="h3">Incidents : À traiter</h1>' in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    assert '<h1 class="h3">Incidents: To handle</h1>' in client.get(url).content.decode()
