@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
 
-# Stands for the key while the name is reversed; no key of the portal reaches it.
+# Stands for the key while the name is reversed, then is cut out: a number no URL of the portal otherwise holds.
 _PLACEHOLDER = "2147483647"
 
 
