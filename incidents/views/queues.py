@@ -10,22 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import QueueFilterForm
 from ..selectors import can_use_queues, queue_counts
-from ..selectors.holder import HOLDER_FIELDS, HOLDER_RELATED, with_holders
+from ..selectors.holder import HOLDER_RELATED, with_holders
 from ..selectors.lists import queue_levels, queue_overdue_levels, queue_recently_closed_levels
+from ..templatetags.incident_cells import QUEUE_ROW_FIELDS
 
 PAGE_SIZE = 25
-# What a row shows (incident_cells.queue_rows), with what its holder needs: only these columns are read.
-ROW_FIELDS = (
-    "reference",
-    "created_at",
-    "category",
-    "platform",
-    "status",
-    "urgent",
-    "outcome",
-    "closed_at",
-    *HOLDER_FIELDS,
-)
 # Queues whose unfiltered count is one of the tab counts (incidents.selectors.queue_counts).
 COUNTED = {"a-traiter": "to_handle", "en-retard": "overdue"}
 QUEUES = {
@@ -50,7 +39,9 @@ def queue(request, name: str):
     queue = selector(request.user)
     filters = QueueFilterForm(request.GET or None, queue=queue.whole)
     sort = request.GET.get("tri", "")
-    incidents = queue.map(lambda base: filters.apply(base, sort=sort).select_related(*HOLDER_RELATED).only(*ROW_FIELDS))
+    incidents = queue.map(
+        lambda base: filters.apply(base, sort=sort).select_related(*HOLDER_RELATED).only(*QUEUE_ROW_FIELDS)
+    )
     counts = queue_counts(request.user)
     filtered = filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values())
     if name in COUNTED and not filtered:

@@ -179,7 +179,8 @@ def test_templates_are_compiled_once_outside_debug(settings):
 @pytest.mark.parametrize("queue", ["a-traiter", "recemment-fermes"])
 def test_a_queue_reads_only_the_columns_its_rows_show(org, login, queue):
     """An incident row has some fifty columns (descriptions, every level's dates) and a person a password hash:
-    the queue's page reads only what its rows and their holder show (incidents.views.queues.ROW_FIELDS)."""
+    the queue's page reads only what its rows and their holder show
+    (incidents.templatetags.incident_cells.QUEUE_ROW_FIELDS)."""
     _incidents(org, SMALL)
     client = login(org.user("diane"))
     url = reverse(QUEUE, args=[queue])
