@@ -6,6 +6,8 @@ queue keeps its own order (urgent first, then the nearest deadline), so a forged
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -54,18 +56,23 @@ class QueueFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Déclaré du"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
-    direction = forms.ModelChoiceField(
-        label=_("Direction"), required=False, queryset=Direction.objects.none(), empty_label=_("Toutes")
-    )
+    direction = forms.TypedChoiceField(label=_("Direction"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, queue: QuerySet | None = None, **kwargs):
         """`queue`: the person's queue, so the directions offered are only those it holds (a subquery of
-        the same query): a manager is not offered the fifteen directions of the institution."""
+        the same query): a manager is not offered the fifteen directions of the institution. They are read
+        once, when the form is drawn or checked, as plain values (a list page draws the form every time)."""
         super().__init__(*args, **kwargs)
         directions = Direction.objects.order_by("code")
         if queue is not None:
             directions = directions.filter(pk__in=queue.order_by().values("direction"))
-        self.fields["direction"].queryset = directions
+
+        @cache
+        def choices() -> list[tuple[int | str, str]]:
+            rows = directions.values_list("pk", "code", "name_fr", "name_en")
+            return [("", _("Toutes")), *((pk, Direction.label(*names)) for pk, *names in rows)]
+
+        self.fields["direction"].choices = choices
 
     def apply(self, queryset: QuerySet, sort: str = "") -> QuerySet:
         ordering = sort_ordering(sort or "")
@@ -82,5 +89,5 @@ class QueueFilterForm(forms.Form):
         if data.get("date_to"):
             queryset = queryset.filter(created_at__date__lte=data["date_to"])
         if data.get("direction"):
-            queryset = queryset.filter(direction=data["direction"])
+            queryset = queryset.filter(direction_id=data["direction"])
         return queryset

@@ -8,11 +8,13 @@ A handler queue's rows are drawn whole: {% queue_rows incidents queue_name %}.
 """
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import date_format, get_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from portal.formats import formatter
 
 from ..selectors.holder import HOLDER_FIELDS
 
@@ -92,35 +94,70 @@ _QUEUE_ROW = (
 @register.simple_tag
 def queue_rows(incidents, queue_name: str) -> SafeString:
     """The rows of a handler queue (incidents/queue.html): reference, declared on, category, platform, direction,
-    status, the person in charge (not for the recently closed), then the closing date or the deadline. The
-    labels each cell repeats for small screens (`data-label`) and the date format are read once per list."""
-    declared, category, platform = gettext("Déclaré le"), gettext("Catégorie"), gettext("Plateforme")
-    direction, status, holder = gettext("Direction"), gettext("Statut"), gettext("Responsable")
-    closed_on, deadline = gettext("Fermé le"), gettext("Échéance")
+    status, the person in charge (not for the recently closed), then the closing date or the deadline.
+
+    Drawn for the list at once: the labels each cell repeats for small screens (`data-label`) are read and
+    escaped once, the date formats compiled once (`portal.formats.formatter`), and a cell that many rows share
+    (a category, a status, the person in charge) is drawn once per list."""
+    declared, category, platform, direction, status, holder, closed_on, deadline = (
+        conditional_escape(label)
+        for label in (
+            gettext("Déclaré le"),
+            gettext("Catégorie"),
+            gettext("Plateforme"),
+            gettext("Direction"),
+            gettext("Statut"),
+            gettext("Responsable"),
+            gettext("Fermé le"),
+            gettext("Échéance"),
+        )
+    )
     show_holder = queue_name != "recemment-fermes"
-    short_date = get_format("SHORT_DATE_FORMAT")
+    zone = timezone.get_current_timezone()
+    short_date = formatter(get_format("SHORT_DATE_FORMAT"))
+    short_datetime = formatter(get_format("SHORT_DATETIME_FORMAT"), with_time=True)
+    overdue = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("En retard"))
+    shared: dict[tuple, SafeString] = {}
+
+    def once(key: tuple, draw) -> SafeString:
+        if key not in shared:
+            shared[key] = conditional_escape(draw())
+        return shared[key]
 
     def day(value) -> str:
-        return dateformat.format(timezone.localtime(value), short_date) if value else ""
+        return short_date(value.astimezone(zone)) if value else ""
+
+    def due(incident) -> SafeString:
+        # holder_deadline, with the list's formats.
+        if not incident.holder.deadline:
+            return mark_safe("—")
+        local = incident.holder.deadline.astimezone(zone)
+        html = format_html('<time datetime="{}">{}</time>', local.isoformat(), short_datetime(local))
+        return html + overdue if incident.holder.overdue else html
 
     def row(incident):
-        person = format_html('<td data-label="{}">{}</td>', holder, holder_person(incident)) if show_holder else ""
-        last = (closed_on, day(incident.closed_at)) if incident.is_closed else (deadline, holder_deadline(incident))
+        h = incident.holder
+        person = (
+            once(("person", h.closed, h.taken, h.person, h.expected), lambda: holder_person(incident))
+            if show_holder
+            else ""
+        )
+        state = (incident.level, incident.status, incident.outcome, incident.urgent)
         return (
             incident.get_absolute_url(),
             incident.reference,
             declared,
             day(incident.created_at),
             category,
-            incident.get_category_display(),
+            once(("category", incident.category), incident.get_category_display),
             platform,
-            incident.get_platform_display(),
+            once(("platform", incident.platform), incident.get_platform_display),
             direction,
-            incident.holder.direction_code or "—",
+            h.direction_code or "—",
             status,
-            incident_status(incident),
-            person,
-            *last,
+            once(("status", *state), lambda: incident_status(incident)),
+            format_html('<td data-label="{}">{}</td>', holder, person) if show_holder else "",
+            *((closed_on, day(incident.closed_at)) if incident.is_closed else (deadline, due(incident))),
         )
 
     return format_html_join("\n", _QUEUE_ROW, (row(incident) for incident in incidents))

@@ -14,6 +14,8 @@ ISO dates are left as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
 from django.utils import dateformat, translation
@@ -39,3 +41,48 @@ def install() -> None:
     """Route Django's date formatting through `format_in_words` (once; a second call changes nothing)."""
     if dateformat.format is not format_in_words:
         dateformat.format = format_in_words
+
+
+# Format characters written with digits only, as `django.utils.dateformat` writes them (date, then time).
+_DIGITS = {
+    "d": lambda v: f"{v.day:02d}",
+    "j": lambda v: str(v.day),
+    "m": lambda v: f"{v.month:02d}",
+    "n": lambda v: str(v.month),
+    "Y": lambda v: f"{v.year:04d}",
+    "y": lambda v: f"{v.year % 100:02d}",
+}
+_TIME_DIGITS = {
+    "H": lambda v: f"{v.hour:02d}",
+    "G": lambda v: str(v.hour),
+    "i": lambda v: f"{v.minute:02d}",
+    "s": lambda v: f"{v.second:02d}",
+}
+
+
+@lru_cache(maxsize=64)
+def formatter(format_string: str, *, with_time: bool = False) -> Callable[[Any], str]:
+    """`dateformat.format(value, format_string)` for the many values of one list: the format read once.
+
+    A format of digits only (the short ISO dates, "Y-m-d H:i") is written directly, about ten times faster
+    than through a `DateFormat` per value; any other (month names, "1er", time zones) goes through
+    `dateformat.format`. `with_time`: the values are datetimes, so hours and minutes may be written too.
+    """
+    digits = {**_DIGITS, **_TIME_DIGITS} if with_time else _DIGITS
+    parts: list[str | Callable[[Any], str]] = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+        if index % 2:
+            if piece not in digits:
+                return partial(_through_django, format_string=format_string)
+            parts.append(digits[piece])
+        elif piece:
+            parts.append(dateformat.re_escaped.sub(r"\1", piece))
+    return partial(_write, parts=tuple(parts))
+
+
+def _write(value: Any, *, parts: tuple) -> str:
+    return "".join(part if isinstance(part, str) else part(value) for part in parts)
+
+
+def _through_django(value: Any, *, format_string: str) -> str:
+    return dateformat.format(value, format_string)  # the installed `format_in_words`, looked up at each call

@@ -43,13 +43,23 @@ class Direction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return self.label(self.code, self.name_fr, self.name_en)
 
     @property
     def name(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+        return self.name_in_language(self.name_fr, self.name_en)
+
+    @staticmethod
+    def name_in_language(name_fr: str, name_en: str) -> str:
+        """The name in the reader's language (the French one when no English name was given)."""
+        if (get_language() or "fr").startswith("en") and name_en:
+            return name_en
+        return name_fr
+
+    @classmethod
+    def label(cls, code: str, name_fr: str, name_en: str) -> str:
+        """How a direction is named in a list of choices: "DCAI – Direction des communications…"."""
+        return f"{code} – {cls.name_in_language(name_fr, name_en)}"
 
 
 class DirectionUserObjectPermission(UserObjectPermissionBase):

@@ -1,5 +1,7 @@
 """Queues: sort by column, a platform column and filter, directions offered only if the queue holds them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -58,3 +60,26 @@ def test_the_queue_title_takes_each_languages_colon(org, login):
     assert '<h1 class="h3">Incidents : À traiter</h1>' in client.get(url).content.decode()
     client.cookies["django_language"] = "en"
     assert '<h1 class="h3">Incidents: To handle</h1>' in client.get(url).content.decode()
+
+
+def test_the_direction_filter_offers_the_queues_directions_and_keeps_one(org, login):
+    from tests.incidents.factories import build_incidents
+
+    care = build_incidents(1, declarer=org.user("alice"), level=Incident.Level.DCAI)[0]
+    tech = build_incidents(1, declarer=org.user("oscar"), level=Incident.Level.DCAI)[0]
+    client = login(org.user("diane"))
+    url = reverse("incidents:queue", args=["a-traiter"])
+    select = client.get(url).content.decode().split('name="direction"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{org.care.pk}">DSP – Direction des soins infirmiers</option>' in select
+    assert f'<option value="{org.tech.pk}">' in select and f'<option value="{org.hr.pk}">' not in select
+    html = client.get(f"{url}?direction={org.tech.pk}").content.decode()
+    assert tech.reference in html and care.reference not in html
+    assert f'<option value="{org.tech.pk}" selected>' in html
+    # A direction the queue does not hold (or no direction at all) is refused; the list stays whole.
+    for forged in (org.hr.pk, "DSP"):
+        html = client.get(f"{url}?direction={forged}").content.decode()
+        select_tag = next(tag for tag in re.findall(r"<select[^>]*>", html) if 'name="direction"' in tag)
+        assert 'aria-invalid="true"' in select_tag
+        assert care.reference in html and tech.reference in html
+    client.cookies["django_language"] = "en"
+    assert f'<option value="{org.care.pk}">DSP – DSP Department</option>' in client.get(url).content.decode()
