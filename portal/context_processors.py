@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from .hooks import hooks
 
 _FLAGS_ATTR = "_portal_template_flags"
@@ -30,11 +32,17 @@ class TemplateFlags:
     def __contains__(self, name: str) -> bool:
         return self[name]
 
+    @property
+    def signature(self) -> str:
+        """The flags that are on, as one text: a fragment drawn from the flags alone is kept under it."""
+        return " ".join(sorted(name for name, on in self._all().items() if on))
+
 
 def portal(request):
-    """`can`: the named flags of the person (see TemplateFlags). Templates never see roles themselves."""
+    """`can`: the named flags of the person (see TemplateFlags). Templates never see roles themselves.
+    `can_signature`: the flags that are on, as one text (`can.signature` would read a flag of that name)."""
     flags = getattr(request, _FLAGS_ATTR, None)
     if flags is None:
         flags = TemplateFlags(request)
         setattr(request, _FLAGS_ATTR, flags)
-    return {"can": flags}
+    return {"can": flags, "can_signature": SimpleLazyObject(lambda: flags.signature)}

@@ -418,6 +418,14 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+# Page fragments that depend only on what their key names, kept in each process (templates/base.html: the
+# main menu by the person's flags, language and address); nothing about the data, so nothing to share.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # Security headers (all profiles) and the hardened production profile.
 X_FRAME_OPTIONS = "DENY"

@@ -25,7 +25,8 @@ def kept(settings):
     """The cache on, in a cache of this test alone (tests reuse ids: another test's key could match)."""
     settings.STATISTICS_CACHE_SECONDS = 300
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
     }
 
 

@@ -115,3 +115,19 @@ def test_a_measured_page_says_how_many_table_rows_it_drew(org, login):
     figures = measure_page(login(org.user("alice")), reverse("incidents:mine"), repeat=1)
     assert figures.status == 200 and figures.rows == 3 and figures.queries > 0
     assert str(figures).endswith("3 lignes")
+
+
+@pytest.mark.django_db
+def test_the_queue_section_measures_each_persona_and_the_floor_quietly(org, caplog):
+    from incidents.bench import _figures, _people
+    from tests.incidents.factories import build_incidents
+
+    build_incidents(2, declarer=org.user("alice"))
+    out = io.StringIO()
+    with caplog.at_level("WARNING", logger="django.request"):
+        figures = _figures(_people(), out)
+    floors = {who: f for (who, _url), f in figures.items() if who.startswith("plancher")}
+    assert set(floors) == {"plancher, gestionnaire", "plancher, DCAI"}
+    assert all(f.status == 404 and 0 < f.queries <= 3 for f in floors.values())
+    assert all(f.status == 200 for (who, _url), f in figures.items() if who not in floors)
+    assert "Not Found" not in caplog.text  # the floor's warnings are not part of the measure
