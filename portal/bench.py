@@ -120,6 +120,19 @@ def measure_page(client, url: str, repeat: int = 5) -> PageFigures:
     )
 
 
+def pooled(runs: list[PageFigures]) -> PageFigures:
+    """One page's figures from runs taken at different moments (each `measure_page(…, repeat=1)`): the median
+    over all of them, the SQL share over their total time, the queries and rows of the last."""
+    total = sum(run.median for run in runs)
+    return PageFigures(
+        status=runs[-1].status,
+        median=statistics.median(run.median for run in runs),
+        queries=runs[-1].queries,
+        sql_share=sum(run.sql_share * run.median for run in runs) / total if total else 0.0,
+        rows=runs[-1].rows,
+    )
+
+
 def direction_specs(count: int) -> list[tuple[str, str, str, str]]:
     """`count` directions (at least the three with a special role): code, French name, English name, role."""
     specs = [(code, fr, en, role) for code, fr, en, role, _size, _kind in DIRECTIONS[:count]]

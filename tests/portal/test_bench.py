@@ -134,3 +134,16 @@ def test_the_queue_section_measures_each_persona_and_the_floor_quietly(org, capl
     assert all(f.status == 404 and 0 < f.queries <= 3 and f.rows == 0 for f in floors.values())
     assert all(f.status == 200 for (who, _url), f in figures.items() if who not in floors)
     assert "Not Found" not in caplog.text  # the floor's warnings are not part of the measure
+
+
+def test_runs_taken_at_different_moments_are_pooled():
+    from portal.bench import PageFigures, pooled
+
+    runs = [
+        PageFigures(200, 0.010, 5, 0.5, 25),
+        PageFigures(200, 0.030, 5, 0.2, 25),
+        PageFigures(200, 0.012, 5, 0.25, 25),
+    ]
+    page = pooled(runs)
+    assert page.median == 0.012 and page.queries == 5 and page.rows == 25 and page.status == 200
+    assert page.sql_share == pytest.approx((0.005 + 0.006 + 0.003) / 0.052)  # SQL time over all the time
