@@ -60,13 +60,15 @@ def holder_person(incident) -> SafeString:
 
 
 @register.simple_tag
-def holder_deadline(incident) -> SafeString:
-    """The deadline of the level, flagged when it has passed."""
+def holder_deadline(incident, *, zone=None, write=None) -> SafeString:
+    """The deadline of the level, flagged when it has passed. A list passes its time zone and its date
+    writer (`portal.formats.formatter`), read once for all its rows."""
     holder = incident.holder
     if not holder.deadline:
         return mark_safe("—")
-    local = timezone.localtime(holder.deadline)
-    html = format_html('<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "SHORT_DATETIME_FORMAT"))
+    local = holder.deadline.astimezone(zone or timezone.get_current_timezone())
+    shown = write(local) if write else date_format(local, "SHORT_DATETIME_FORMAT")
+    html = format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
     if holder.overdue:
         html += format_html(' <span class="badge text-bg-danger">{}</span>', gettext("En retard"))
     return html
@@ -116,7 +118,6 @@ def queue_rows(incidents, queue_name: str) -> SafeString:
     zone = timezone.get_current_timezone()
     short_date = formatter(get_format("SHORT_DATE_FORMAT"))
     short_datetime = formatter(get_format("SHORT_DATETIME_FORMAT"), with_time=True)
-    overdue = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("En retard"))
     shared: dict[tuple, SafeString] = {}
 
     def once(key: tuple, draw) -> SafeString:
@@ -127,18 +128,10 @@ def queue_rows(incidents, queue_name: str) -> SafeString:
     def day(value) -> str:
         return short_date(value.astimezone(zone)) if value else ""
 
-    def due(incident) -> SafeString:
-        # holder_deadline, with the list's formats.
-        if not incident.holder.deadline:
-            return mark_safe("—")
-        local = incident.holder.deadline.astimezone(zone)
-        html = format_html('<time datetime="{}">{}</time>', local.isoformat(), short_datetime(local))
-        return html + overdue if incident.holder.overdue else html
-
     def row(incident):
-        h = incident.holder
+        held = incident.holder
         person = (
-            once(("person", h.closed, h.taken, h.person, h.expected), lambda: holder_person(incident))
+            once(("person", held.closed, held.taken, held.person, held.expected), lambda: holder_person(incident))
             if show_holder
             else ""
         )
@@ -153,11 +146,15 @@ def queue_rows(incidents, queue_name: str) -> SafeString:
             platform,
             once(("platform", incident.platform), incident.get_platform_display),
             direction,
-            h.direction_code or "—",
+            held.direction_code or "—",
             status,
             once(("status", *state), lambda: incident_status(incident)),
             format_html('<td data-label="{}">{}</td>', holder, person) if show_holder else "",
-            *((closed_on, day(incident.closed_at)) if incident.is_closed else (deadline, due(incident))),
+            *(
+                (closed_on, day(incident.closed_at))
+                if incident.is_closed
+                else (deadline, holder_deadline(incident, zone=zone, write=short_datetime))
+            ),
         )
 
     return format_html_join("\n", _QUEUE_ROW, (row(incident) for incident in incidents))
