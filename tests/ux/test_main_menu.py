@@ -48,3 +48,14 @@ def test_a_new_role_shows_in_the_next_page(org):
     org.alice.direction = org.dcai
     org.alice.save(update_fields=["direction"])
     assert "Registre des incidents de confidentialité" in _menu(client.get(url))
+
+
+def test_kept_menus_are_forgotten_when_the_addresses_change(settings):
+    from django.core.cache import caches
+
+    caches["fragments"].set("a-menu", "<ul></ul>")
+    settings.LANGUAGE_CODE = "en"  # a setting a kept menu depends on besides its key
+    assert caches["fragments"].get("a-menu") is None
+    caches["fragments"].set("a-menu", "<ul></ul>")
+    settings.STATISTICS_CACHE_SECONDS = 1  # one it does not depend on
+    assert caches["fragments"].get("a-menu") == "<ul></ul>"
